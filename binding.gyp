@@ -1,0 +1,23 @@
+{
+  "targets": [
+    {
+      "target_name": "bsd_socket",
+      "sources": [
+        "native/addon.c",
+        "native/calls.c",
+        "native/addresses.c",
+        "native/families.c",
+        "native/messages.c",
+        "native/polling.c",
+        "native/reactor.c",
+        "native/resolver.c",
+        "native/constants.c"
+      ],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+      }
+    }
+  ]
+}

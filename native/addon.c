@@ -1,0 +1,173 @@
+/* Module entry: every concern file registers its own functions. No global
+ * mutable state lives here, so the addon loads once per environment (main
+ * thread and each worker) without sharing anything. */
+#include "bs.h"
+
+#include <string.h>
+
+bool bs_get_i32(napi_env env, napi_value v, int32_t *out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
+    napi_throw_type_error(env, NULL, "native: expected a number");
+    return false;
+  }
+  return napi_get_value_int32(env, v, out) == napi_ok;
+}
+
+bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {
+  int64_t x;
+  if (!bs_get_i64(env, v, &x)) return false;
+  if (x < 0 || x > UINT32_MAX) {
+    napi_throw_range_error(env, NULL, "native: value out of unsigned 32-bit range");
+    return false;
+  }
+  *out = (uint32_t)x;
+  return true;
+}
+
+bool bs_get_i64(napi_env env, napi_value v, int64_t *out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
+    napi_throw_type_error(env, NULL, "native: expected a number");
+    return false;
+  }
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+bool bs_get_fd(napi_env env, napi_value v, int *out) {
+  int32_t fd;
+  if (!bs_get_i32(env, v, &fd)) return false;
+  if (fd < 0) {
+    napi_throw_range_error(env, NULL, "native: negative file descriptor");
+    return false;
+  }
+  *out = fd;
+  return true;
+}
+
+bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    size_t length, offset;
+    napi_value ab;
+    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok)
+      return false;
+    size_t elem = 1;
+    switch (type) {
+      case napi_int16_array: case napi_uint16_array: elem = 2; break;
+      case napi_int32_array: case napi_uint32_array: case napi_float32_array: elem = 4; break;
+      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elem = 8; break;
+      default: elem = 1;
+    }
+    *len = length * elem;
+    return true;
+  }
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+    napi_value ab;
+    size_t offset;
+    return napi_get_dataview_info(env, v, len, data, &ab, &offset) == napi_ok;
+  }
+  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
+    return napi_get_arraybuffer_info(env, v, data, len) == napi_ok;
+  }
+  napi_throw_type_error(env, NULL, "native: expected a bytes-like object");
+  return false;
+}
+
+bool bs_get_bytes_or_null(napi_env env, napi_value v, void **data, size_t *len) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) == napi_ok && (t == napi_null || t == napi_undefined)) {
+    *data = NULL;
+    *len = 0;
+    return true;
+  }
+  return bs_get_bytes(env, v, data, len);
+}
+
+napi_value bs_int(napi_env env, int64_t v) {
+  napi_value r;
+  if (v >= INT32_MIN && v <= INT32_MAX) napi_create_int32(env, (int32_t)v, &r);
+  else napi_create_int64(env, v, &r);
+  return r;
+}
+
+napi_value bs_double(napi_env env, double v) {
+  napi_value r;
+  napi_create_double(env, v, &r);
+  return r;
+}
+
+napi_value bs_str(napi_env env, const char *s) {
+  napi_value r;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+napi_value bs_undefined(napi_env env) {
+  napi_value r;
+  napi_get_undefined(env, &r);
+  return r;
+}
+
+napi_value bs_null(napi_env env) {
+  napi_value r;
+  napi_get_null(env, &r);
+  return r;
+}
+
+napi_value bs_buffer_copy(napi_env env, const void *data, size_t len) {
+  napi_value r;
+  void *dst;
+  if (napi_create_buffer_copy(env, len, len ? data : "", &dst, &r) != napi_ok) return NULL;
+  return r;
+}
+
+void bs_export(napi_env env, napi_value exports, const char *name, napi_callback fn) {
+  napi_value f;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
+  napi_set_named_property(env, exports, name, f);
+}
+
+bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
+                     struct sockaddr **sa, socklen_t *salen) {
+  void *data;
+  size_t cap;
+  uint32_t n;
+  if (!bs_get_bytes(env, buf, &data, &cap)) return false;
+  if (!bs_get_u32(env, len, &n)) return false;
+  if (n > cap || n > sizeof(struct sockaddr_storage)) {
+    napi_throw_range_error(env, NULL, "native: sockaddr length exceeds its buffer");
+    return false;
+  }
+  *sa = (struct sockaddr *)data;
+  *salen = (socklen_t)n;
+  return true;
+}
+
+bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t **lenp) {
+  void *data;
+  size_t cap;
+  if (!bs_get_bytes(env, v, &data, &cap)) return false;
+  /* Alignment matters for the u32 length and for sockaddr_storage. */
+  if (cap < BS_SCRATCH_SIZE || ((uintptr_t)data % 8) != 0) {
+    napi_throw_range_error(env, NULL, "native: address scratch buffer too small or misaligned");
+    return false;
+  }
+  *lenp = (uint32_t *)data;
+  /* storage starts 8 bytes in to keep sockaddr_storage's alignment. */
+  *sa = (struct sockaddr *)((char *)data + 8);
+  return true;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  bs_register_calls(env, exports);
+  bs_register_addresses(env, exports);
+  bs_register_families(env, exports);
+  bs_register_messages(env, exports);
+  bs_register_polling(env, exports);
+  bs_register_reactor(env, exports);
+  bs_register_resolver(env, exports);
+  bs_register_constants(env, exports);
+  return exports;
+}

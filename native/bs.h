@@ -1,0 +1,76 @@
+/* Shared helpers for the bsd-socket addon: checked argument readers and the
+ * registration hooks of each concern file.  Every exported function follows
+ * one convention (see native/README.md): system-call failures come back as a
+ * negative errno number, never as a thrown exception; only arguments that
+ * would break memory safety throw (TypeError/RangeError), and the TypeScript
+ * layer validates before calling, so those throws are a second line. */
+#ifndef BS_H
+#define BS_H
+
+#include <node_api.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define BS_MAX_ARGS 8
+
+/* Fails the current function with a thrown error and returns NULL. */
+#define BS_THROW_TYPE(env, msg) \
+  do { napi_throw_type_error((env), NULL, (msg)); return NULL; } while (0)
+#define BS_THROW_RANGE(env, msg) \
+  do { napi_throw_range_error((env), NULL, (msg)); return NULL; } while (0)
+
+/* Reads up to BS_MAX_ARGS arguments into argv (missing ones are undefined). */
+#define BS_ARGS(env, info, n)                                              \
+  napi_value argv[BS_MAX_ARGS];                                            \
+  size_t argc = (n);                                                       \
+  if (napi_get_cb_info((env), (info), &argc, argv, NULL, NULL) != napi_ok) \
+    return NULL;                                                           \
+  if (argc < (size_t)(n)) BS_THROW_TYPE((env), "native: missing argument")
+
+/* Checked readers: return false after throwing when the value is unusable. */
+bool bs_get_i32(napi_env env, napi_value v, int32_t *out);
+bool bs_get_u32(napi_env env, napi_value v, uint32_t *out);
+bool bs_get_i64(napi_env env, napi_value v, int64_t *out);
+bool bs_get_fd(napi_env env, napi_value v, int *out);
+/* Any TypedArray, DataView or ArrayBuffer: pointer and byte length. */
+bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len);
+/* Like bs_get_bytes, but null/undefined gives data=NULL, len=0. */
+bool bs_get_bytes_or_null(napi_env env, napi_value v, void **data, size_t *len);
+
+napi_value bs_int(napi_env env, int64_t v);
+napi_value bs_double(napi_env env, double v);
+napi_value bs_str(napi_env env, const char *s);
+napi_value bs_undefined(napi_env env);
+napi_value bs_null(napi_env env);
+/* A new Buffer holding a copy of len bytes. */
+napi_value bs_buffer_copy(napi_env env, const void *data, size_t len);
+
+/* Adds one function to the exports object. */
+void bs_export(napi_env env, napi_value exports, const char *name, napi_callback fn);
+
+/* A sockaddr buffer from JS: the storage and its length.  The scratch layout
+ * used for addresses coming out of the kernel is [u32 length][4 pad][storage]. */
+#define BS_SCRATCH_SIZE (8 + sizeof(struct sockaddr_storage))
+bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
+                     struct sockaddr **sa, socklen_t *salen);
+bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t **lenp);
+
+/* Registration hooks, one per concern file. */
+void bs_register_calls(napi_env env, napi_value exports);
+void bs_register_addresses(napi_env env, napi_value exports);
+void bs_register_families(napi_env env, napi_value exports);
+void bs_register_messages(napi_env env, napi_value exports);
+void bs_register_polling(napi_env env, napi_value exports);
+void bs_register_reactor(napi_env env, napi_value exports);
+void bs_register_resolver(napi_env env, napi_value exports);
+void bs_register_constants(napi_env env, napi_value exports);
+
+/* Family hooks (families.c) used by the generic address codec (addresses.c):
+ * encode a family-specific address from JS fields into *sa; decode one into a
+ * JS array of fields.  Return false when the family is not theirs. */
+bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
+                      napi_value *out);
+
+#endif

@@ -1,0 +1,372 @@
+/* One function per socket system call.  Each returns its result (>= 0) or a
+ * negative errno, read immediately after the call.  Nothing here retries
+ * EINTR or waits: the TypeScript deadline loop owns that. */
+#include "bs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RET(r) bs_int(env, (r) < 0 ? -errno : (r))
+
+/* Reads a [offset, length] window of a bytes-like value and checks it. */
+static bool get_window(napi_env env, napi_value buf, napi_value off, napi_value len,
+                       char **p, size_t *n) {
+  void *data;
+  size_t cap;
+  int64_t o, l;
+  if (!bs_get_bytes(env, buf, &data, &cap)) return false;
+  if (!bs_get_i64(env, off, &o) || !bs_get_i64(env, len, &l)) return false;
+  if (o < 0 || l < 0 || (uint64_t)o > cap || (uint64_t)l > cap - (uint64_t)o) {
+    napi_throw_range_error(env, NULL, "native: window exceeds the buffer");
+    return false;
+  }
+  *p = (char *)data + o;
+  *n = (size_t)l;
+  return true;
+}
+
+/* Creates the descriptor close-on-exec, atomically where SOCK_CLOEXEC exists
+ * and with fcntl afterwards where the kernel refuses the flag (EINVAL). */
+static int cloexec_fallback(int fd) {
+  int fl = fcntl(fd, F_GETFD);
+  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* socket(family, type, proto) -> fd | -errno */
+static napi_value js_socket(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 3);
+  int32_t family, type, proto;
+  if (!bs_get_i32(env, argv[0], &family) || !bs_get_i32(env, argv[1], &type) ||
+      !bs_get_i32(env, argv[2], &proto))
+    return NULL;
+  int fd;
+#ifdef SOCK_CLOEXEC
+  fd = socket(family, type | SOCK_CLOEXEC, proto);
+  if (fd >= 0 || errno != EINVAL) return RET(fd);
+#endif
+  fd = socket(family, type, proto);
+  if (fd >= 0) fd = cloexec_fallback(fd);
+  return RET(fd);
+}
+
+/* socketpair(family, type, proto, out Int32Array[2]) -> 0 | -errno */
+static napi_value js_socketpair(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 4);
+  int32_t family, type, proto;
+  void *out;
+  size_t outlen;
+  if (!bs_get_i32(env, argv[0], &family) || !bs_get_i32(env, argv[1], &type) ||
+      !bs_get_i32(env, argv[2], &proto) || !bs_get_bytes(env, argv[3], &out, &outlen))
+    return NULL;
+  if (outlen < 2 * sizeof(int)) BS_THROW_RANGE(env, "native: socketpair output too small");
+  int sv[2];
+  int r;
+#ifdef SOCK_CLOEXEC
+  r = socketpair(family, type | SOCK_CLOEXEC, proto, sv);
+  if (r < 0 && errno == EINVAL) r = socketpair(family, type, proto, sv);
+  else if (r == 0) goto done;
+#else
+  r = socketpair(family, type, proto, sv);
+#endif
+  if (r < 0) return RET(r);
+  if (cloexec_fallback(sv[0]) < 0 || cloexec_fallback(sv[1]) < 0) {
+    int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return bs_int(env, -e);
+  }
+#ifdef SOCK_CLOEXEC
+done:
+#endif
+  memcpy(out, sv, sizeof sv);
+  return bs_int(env, 0);
+}
+
+/* close(fd) -> 0 | -errno.  Never retried: after EINTR the fd is gone. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int32_t fd;
+  if (!bs_get_i32(env, argv[0], &fd)) return NULL;
+  int r = close(fd);
+  if (r < 0 && errno == EINTR) r = 0;
+  return RET(r);
+}
+
+/* dup(fd) -> new close-on-exec fd | -errno */
+static napi_value js_dup(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int32_t fd;
+  if (!bs_get_i32(env, argv[0], &fd)) return NULL;
+  return RET(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
+/* bind(fd, sockaddr, len) / connect(fd, sockaddr, len) -> 0 | -errno */
+static napi_value js_bind(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 3);
+  int fd;
+  struct sockaddr *sa;
+  socklen_t len;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_sockaddr(env, argv[1], argv[2], &sa, &len))
+    return NULL;
+  return RET(bind(fd, sa, len));
+}
+
+static napi_value js_connect(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 3);
+  int fd;
+  struct sockaddr *sa;
+  socklen_t len;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_sockaddr(env, argv[1], argv[2], &sa, &len))
+    return NULL;
+  return RET(connect(fd, sa, len));
+}
+
+/* listen(fd, backlog) -> 0 | -errno */
+static napi_value js_listen(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  int fd;
+  int32_t backlog;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &backlog)) return NULL;
+  return RET(listen(fd, backlog));
+}
+
+/* accept(fd, scratch) -> new close-on-exec fd | -errno; peer address in scratch */
+static napi_value js_accept(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  int fd;
+  struct sockaddr *sa;
+  uint32_t *lenp;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_scratch(env, argv[1], &sa, &lenp)) return NULL;
+  socklen_t len = sizeof(struct sockaddr_storage);
+  int r;
+#if defined(SOCK_CLOEXEC) && (defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__))
+  r = accept4(fd, sa, &len, SOCK_CLOEXEC);
+#else
+  r = accept(fd, sa, &len);
+  if (r >= 0) r = cloexec_fallback(r);
+#endif
+  if (r < 0) return bs_int(env, -errno);
+  *lenp = len;
+  return bs_int(env, r);
+}
+
+static napi_value name_call(napi_env env, napi_callback_info info, bool peer) {
+  BS_ARGS(env, info, 2);
+  int fd;
+  struct sockaddr *sa;
+  uint32_t *lenp;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_scratch(env, argv[1], &sa, &lenp)) return NULL;
+  socklen_t len = sizeof(struct sockaddr_storage);
+  memset(sa, 0, sizeof(struct sockaddr_storage));
+  int r = peer ? getpeername(fd, sa, &len) : getsockname(fd, sa, &len);
+  if (r < 0) return bs_int(env, -errno);
+  *lenp = len;
+  return bs_int(env, 0);
+}
+
+/* getsockname(fd, scratch) / getpeername(fd, scratch) -> 0 | -errno */
+static napi_value js_getsockname(napi_env env, napi_callback_info info) {
+  return name_call(env, info, false);
+}
+static napi_value js_getpeername(napi_env env, napi_callback_info info) {
+  return name_call(env, info, true);
+}
+
+/* recv(fd, buf, offset, nbytes, flags) -> n | -errno */
+static napi_value js_recv(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 5);
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
+      !bs_get_i32(env, argv[4], &flags))
+    return NULL;
+  ssize_t r = recv(fd, p, n, flags);
+  return bs_int(env, r < 0 ? -errno : r);
+}
+
+/* recvfrom(fd, buf, offset, nbytes, flags, scratch) -> n | -errno */
+static napi_value js_recvfrom(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 6);
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  struct sockaddr *sa;
+  uint32_t *lenp;
+  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
+      !bs_get_i32(env, argv[4], &flags) || !bs_get_scratch(env, argv[5], &sa, &lenp))
+    return NULL;
+  socklen_t len = sizeof(struct sockaddr_storage);
+  ssize_t r = recvfrom(fd, p, n, flags, sa, &len);
+  if (r < 0) return bs_int(env, -errno);
+  *lenp = len;
+  return bs_int(env, r);
+}
+
+/* send(fd, buf, offset, length, flags) -> n | -errno */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 5);
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
+      !bs_get_i32(env, argv[4], &flags))
+    return NULL;
+  ssize_t r = send(fd, p, n, flags);
+  return bs_int(env, r < 0 ? -errno : r);
+}
+
+/* sendto(fd, buf, offset, length, flags, sockaddr, salen) -> n | -errno */
+static napi_value js_sendto(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 7);
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  struct sockaddr *sa;
+  socklen_t salen;
+  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
+      !bs_get_i32(env, argv[4], &flags) || !bs_get_sockaddr(env, argv[5], argv[6], &sa, &salen))
+    return NULL;
+  ssize_t r = sendto(fd, p, n, flags, sa, salen);
+  return bs_int(env, r < 0 ? -errno : r);
+}
+
+/* shutdown(fd, how) -> 0 | -errno */
+static napi_value js_shutdown(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  int fd;
+  int32_t how;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &how)) return NULL;
+  return RET(shutdown(fd, how));
+}
+
+/* getsockopt(fd, level, name, buf) -> optlen | -errno (value written to buf) */
+static napi_value js_getsockopt(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 4);
+  int fd;
+  int32_t level, name;
+  void *buf;
+  size_t cap;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &level) ||
+      !bs_get_i32(env, argv[2], &name) || !bs_get_bytes(env, argv[3], &buf, &cap))
+    return NULL;
+  socklen_t len = (socklen_t)cap;
+  int r = getsockopt(fd, level, name, cap ? buf : NULL, &len);
+  if (r < 0) return bs_int(env, -errno);
+  return bs_int(env, len);
+}
+
+/* setsockopt(fd, level, name, buf|null, optlen) -> 0 | -errno.  A null buffer
+ * passes NULL with optlen (the documents' setsockopt(level, opt, None, len)). */
+static napi_value js_setsockopt(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 5);
+  int fd;
+  int32_t level, name;
+  void *buf;
+  size_t cap;
+  uint32_t optlen;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &level) ||
+      !bs_get_i32(env, argv[2], &name) || !bs_get_bytes_or_null(env, argv[3], &buf, &cap) ||
+      !bs_get_u32(env, argv[4], &optlen))
+    return NULL;
+  if (buf != NULL && optlen > cap) BS_THROW_RANGE(env, "native: optlen exceeds the buffer");
+  return RET(setsockopt(fd, level, name, buf, optlen));
+}
+
+/* get_nonblocking(fd) -> 0 | 1 | -errno;  set_nonblocking(fd, bool) -> 0 | -errno */
+static napi_value js_get_nonblocking(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int32_t fd;
+  if (!bs_get_i32(env, argv[0], &fd)) return NULL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return bs_int(env, -errno);
+  return bs_int(env, (fl & O_NONBLOCK) ? 1 : 0);
+}
+
+static napi_value js_set_nonblocking(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  int32_t fd;
+  bool on;
+  if (!bs_get_i32(env, argv[0], &fd) || napi_get_value_bool(env, argv[1], &on) != napi_ok)
+    return NULL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return bs_int(env, -errno);
+  int nfl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+  if (nfl != fl && fcntl(fd, F_SETFL, nfl) < 0) return bs_int(env, -errno);
+  return bs_int(env, 0);
+}
+
+/* get_inheritable(fd) -> 0 | 1 | -errno;  set_inheritable(fd, bool) -> 0 | -errno */
+static napi_value js_get_inheritable(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int32_t fd;
+  if (!bs_get_i32(env, argv[0], &fd)) return NULL;
+  int fl = fcntl(fd, F_GETFD);
+  if (fl < 0) return bs_int(env, -errno);
+  return bs_int(env, (fl & FD_CLOEXEC) ? 0 : 1);
+}
+
+static napi_value js_set_inheritable(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  int32_t fd;
+  bool on;
+  if (!bs_get_i32(env, argv[0], &fd) || napi_get_value_bool(env, argv[1], &on) != napi_ok)
+    return NULL;
+  int fl = fcntl(fd, F_GETFD);
+  if (fl < 0) return bs_int(env, -errno);
+  int nfl = on ? (fl & ~FD_CLOEXEC) : (fl | FD_CLOEXEC);
+  if (nfl != fl && fcntl(fd, F_SETFD, nfl) < 0) return bs_int(env, -errno);
+  return bs_int(env, 0);
+}
+
+/* strerror(errno) -> the C library's message */
+static napi_value js_strerror(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int32_t e;
+  if (!bs_get_i32(env, argv[0], &e)) return NULL;
+  char buf[256];
+  buf[0] = '\0';
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+  const char *s = strerror_r(e, buf, sizeof buf);
+#else
+  const char *s = strerror_r(e, buf, sizeof buf) == 0 ? buf : "Unknown error";
+#endif
+  return bs_str(env, s);
+}
+
+void bs_register_calls(napi_env env, napi_value exports) {
+  bs_export(env, exports, "socket", js_socket);
+  bs_export(env, exports, "socketpair", js_socketpair);
+  bs_export(env, exports, "close", js_close);
+  bs_export(env, exports, "dup", js_dup);
+  bs_export(env, exports, "bind", js_bind);
+  bs_export(env, exports, "connect", js_connect);
+  bs_export(env, exports, "listen", js_listen);
+  bs_export(env, exports, "accept", js_accept);
+  bs_export(env, exports, "getsockname", js_getsockname);
+  bs_export(env, exports, "getpeername", js_getpeername);
+  bs_export(env, exports, "recv", js_recv);
+  bs_export(env, exports, "recvfrom", js_recvfrom);
+  bs_export(env, exports, "send", js_send);
+  bs_export(env, exports, "sendto", js_sendto);
+  bs_export(env, exports, "shutdown", js_shutdown);
+  bs_export(env, exports, "getsockopt", js_getsockopt);
+  bs_export(env, exports, "setsockopt", js_setsockopt);
+  bs_export(env, exports, "get_nonblocking", js_get_nonblocking);
+  bs_export(env, exports, "set_nonblocking", js_set_nonblocking);
+  bs_export(env, exports, "get_inheritable", js_get_inheritable);
+  bs_export(env, exports, "set_inheritable", js_set_inheritable);
+  bs_export(env, exports, "strerror", js_strerror);
+}
