@@ -8,7 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RET(r) bs_int(env, (r) < 0 ? -errno : (r))
+/* The result, or -errno read right after the call (a function, so the call is
+ * evaluated exactly once). */
+static inline napi_value ret(napi_env env, int64_t r) {
+  return bs_int(env, r < 0 ? -errno : r);
+}
+#define RET(r) ret(env, (r))
 
 /* Reads a [offset, length] window of a bytes-like value and checks it. */
 static bool get_window(napi_env env, napi_value buf, napi_value off, napi_value len,

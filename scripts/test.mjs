@@ -1,0 +1,24 @@
+// `npm test`: compile the TypeScript (library, tests), then run every
+// test file under node:test. Each file runs in its own process.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const tsc = 'node_modules/typescript/bin/tsc';
+for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
+  execFileSync(process.execPath, [tsc, '-p', p], { stdio: 'inherit' });
+}
+
+function find(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) find(full, out);
+    else if (name.endsWith('.test.js')) out.push(full);
+  }
+  return out;
+}
+
+const only = process.argv.slice(2);
+const files = find('.build/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

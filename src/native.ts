@@ -1,0 +1,73 @@
+/**
+ * The only importer of the compiled addon. `NativeBinding` is the typed face
+ * of native/README.md's contract: results are numbers (`>= 0` or `-errno`).
+ */
+import { createRequire } from 'node:module';
+
+/** `[family, ...fields]` as decoded by the addon, or null for no address. */
+export type RawAddress = [number, ...unknown[]] | null;
+
+export interface NativeBinding {
+  socket(family: number, type: number, proto: number): number;
+  socketpair(family: number, type: number, proto: number, out: Int32Array): number;
+  close(fd: number): number;
+  dup(fd: number): number;
+  bind(fd: number, sa: Uint8Array, salen: number): number;
+  connect(fd: number, sa: Uint8Array, salen: number): number;
+  listen(fd: number, backlog: number): number;
+  accept(fd: number, scratch: Uint8Array): number;
+  getsockname(fd: number, scratch: Uint8Array): number;
+  getpeername(fd: number, scratch: Uint8Array): number;
+  recv(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number): number;
+  recvfrom(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number, scratch: Uint8Array): number;
+  send(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number): number;
+  sendto(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number, sa: Uint8Array, salen: number): number;
+  shutdown(fd: number, how: number): number;
+  getsockopt(fd: number, level: number, name: number, buf: Uint8Array): number;
+  setsockopt(fd: number, level: number, name: number, buf: Uint8Array | null, optlen: number): number;
+  get_nonblocking(fd: number): number;
+  set_nonblocking(fd: number, on: boolean): number;
+  get_inheritable(fd: number): number;
+  set_inheritable(fd: number, on: boolean): number;
+  strerror(errno: number): string;
+
+  poll(fd: number, events: number, timeoutMs: number): number;
+  pollEvents: { POLLIN: number; POLLOUT: number; POLLERR: number; POLLHUP: number; POLLNVAL: number };
+
+  encode_inet(out: Uint8Array, packed: Uint8Array, port: number): number;
+  encode_inet6(out: Uint8Array, packed: Uint8Array, port: number, flowinfo: number, scopeId: number): number;
+  encode_unix(out: Uint8Array, path: Uint8Array): number;
+  encode_raw(out: Uint8Array, family: number, data: Uint8Array): number;
+  decode_scratch(scratch: Uint8Array): RawAddress;
+  decode_sockaddr(buf: Uint8Array, len: number): RawAddress;
+  inet_pton(family: number, text: string): Buffer | null | number;
+  inet_ntop(family: number, packed: Uint8Array): string | number;
+  SUN_PATH_SIZE: number;
+
+  getaddrinfo(host: string | null, service: string | null, family: number, type: number, proto: number, flags: number):
+    Array<[number, number, number, string, Buffer]> | { gai: number; errno: number };
+  gai_strerror(code: number): string;
+
+  constants: Record<string, number>;
+}
+
+/** Functions that other concern files add to the addon (messages, families,
+ * reactor, resolver); each module narrows this with its own interface. */
+export type NativeExtension = Record<string, unknown>;
+
+const require = createRequire(import.meta.url);
+
+function load(): NativeBinding {
+  const candidates = ['../build/Release/bsd_socket.node', '../build/Debug/bsd_socket.node'];
+  let firstError: unknown;
+  for (const c of candidates) {
+    try {
+      return require(c) as NativeBinding;
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  throw new Error(`bsd-socket: the native addon is not built (run npm install): ${String(firstError)}`);
+}
+
+export const native: NativeBinding = load();
