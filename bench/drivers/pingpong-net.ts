@@ -65,23 +65,13 @@ function ping(sock: net.Socket, rounds: number, one: Buffer): Promise<void> {
 
 async function pingSide(mode: PingPongMode, rounds: number, warmup: number): Promise<void> {
   const server = net.createServer();
-  let dir: string | undefined;
-  let target: string;
-  if (mode === 'unix') {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'bsd-bench-'));
-    target = path.join(dir, 'pingpong.sock');
-    server.listen(target);
-  } else {
-    server.listen({ host: '127.0.0.1', port: 0 });
-  }
+  const dir = mode === 'unix' ? mkdtempSync(path.join(os.tmpdir(), 'bsd-bench-')) : undefined;
+  if (dir !== undefined) server.listen(path.join(dir, 'pingpong.sock'));
+  else server.listen({ host: '127.0.0.1', port: 0 });
   await once(server, 'listening');
-  if (mode === 'tcp') {
-    const a = server.address();
-    if (a === null || typeof a === 'string') fail(PROGRAM, 'no TCP address');
-    target = String(a.port);
-  } else {
-    target = target!;
-  }
+  const a = server.address();
+  if (a === null) fail(PROGRAM, 'server has no address');
+  const target = typeof a === 'string' ? a : String(a.port);
   const conn = once(server, 'connection') as Promise<[net.Socket]>;
   const child = spawn(process.execPath, [selfPath(import.meta.url), '--echo', mode, target, String(rounds + warmup)], {
     stdio: ['ignore', 'inherit', 'inherit'],
