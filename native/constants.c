@@ -10,6 +10,7 @@
 
 /* BEGIN HEADERS (read by scripts/gen-constants.py) */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
@@ -90,6 +91,32 @@
 #endif
 #endif /* __has_include */
 /* END HEADERS */
+
+/* Five names Python's socket module exports that no installed header carries:
+ * ALG_OP_SIGN/ALG_OP_VERIFY/ALG_SET_PUBKEY come from an AF_ALG interface that
+ * was never merged into <linux/if_alg.h>, UDPLITE_{SEND,RECV}_CSCOV are
+ * kernel-internal (include/net/udplite.h). CPython defines these numbers
+ * itself; DESIGN §2 requires every Python constant on Linux, so they are the
+ * only values written here by hand, each under its family's own macro. */
+#if defined(AF_ALG) && defined(__linux__)
+#ifndef ALG_OP_SIGN
+#define ALG_OP_SIGN 2
+#endif
+#ifndef ALG_OP_VERIFY
+#define ALG_OP_VERIFY 3
+#endif
+#ifndef ALG_SET_PUBKEY
+#define ALG_SET_PUBKEY 6
+#endif
+#endif
+#if defined(IPPROTO_UDPLITE) && defined(__linux__)
+#ifndef UDPLITE_SEND_CSCOV
+#define UDPLITE_SEND_CSCOV 10
+#endif
+#ifndef UDPLITE_RECV_CSCOV
+#define UDPLITE_RECV_CSCOV 11
+#endif
+#endif
 
 /* Values are taken as int64 the way CPython takes them as C long: an unsigned
  * 32-bit value (INADDR_NONE, VMADDR_CID_ANY) stays non-negative, a signed one

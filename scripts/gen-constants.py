@@ -22,8 +22,10 @@ How each entry is guarded (it must be right on platforms we cannot run here):
   - an enum member on this machine (no macro tells the preprocessor it
     exists): guarded by a macro of the same header, chosen from the header's
     own text, which proves that header (hence the enum) was included:
-        #if defined(NAME) || defined(SIBLING_MACRO)
-    ("defined(NAME)" keeps the name on platforms where it is a macro);
+        #if defined(NAME) || (defined(SIBLING_MACRO))
+    ("defined(NAME)" keeps the name on platforms where it is a macro).  This
+    is done for kernel UAPI headers only; an enum of a C-library header needs
+    a condition written in ENUM_GUARDS, or the generator stops;
   - unknown on this machine (e.g. Bluetooth without BlueZ headers):
     #ifdef NAME, i.e. exported wherever some header defines it as a macro.
 
@@ -185,6 +187,17 @@ IFF_UP IFF_BROADCAST IFF_LOOPBACK IFF_POINTOPOINT IFF_RUNNING IFF_PROMISC IFF_MU
 IF_NAMESIZE
 """
 
+# Enum members of headers that differ between C libraries: a sibling macro
+# proves nothing there (musl and the BSDs ship their own <netinet/in.h>), so
+# the condition is written here.  glibc's <netinet/in.h> has declared the
+# IPPORT_* enum since its first release; elsewhere it is a macro or absent.
+ENUM_GUARDS = {
+    'IPPORT_USERRESERVED': 'defined(__GLIBC__) && defined(_NETINET_IN_H)',
+}
+# Kernel UAPI headers are the same file whatever the C library: a sibling
+# macro of theirs is a sound proof.
+UAPI_PREFIXES = ('linux/', 'asm/', 'asm-generic/')
+
 # Python spells the unprefixed names of <linux/can/bcm.h> (TX_SETUP, SETTIMER)
 # as CAN_BCM_TX_SETUP, CAN_BCM_SETTIMER: the JS name differs from the C one.
 BCM_PREFIX = 'CAN_BCM_'
@@ -290,30 +303,27 @@ def enum_origins(headers, tmp):
     return origins
 
 
-def sibling_macro(name, path, macros):
-    """A macro defined in the same header as the enumerator `name`: the
-    nearest one above it, else the nearest below (include guards excluded,
-    and only macros that are really defined here)."""
+def sibling_macro(name, path, macros, ours):
+    """A macro of the same header as the enumerator `name` that proves the
+    header (hence the enum) is there: the header's first macro that is one of
+    our own names (a long-standing one), else its first macro.  Headers grow
+    at the end, so the first macros are the oldest.  Include guards are left
+    out (their spelling changed over the years); only macros really defined
+    here count."""
     lines = open(path).read().splitlines()
-    at = next((i for i, l in enumerate(lines) if re.match(rf'\s*{name}\b', l)), None)
-    if at is None:
-        return None
     guards = set()
     for i, l in enumerate(lines[:-1]):
         g = re.match(r'\s*#\s*ifndef\s+(\w+)', l)
-        if g and re.match(rf'\s*#\s*define\s+{g.group(1)}\s*$', lines[i + 1]):
+        if g and re.match(rf'\s*#\s*define\s+{g.group(1)}\b', lines[i + 1]):
             guards.add(g.group(1))
     defs = []
-    for i, l in enumerate(lines):
+    for l in lines:
         d = re.match(r'\s*#\s*define\s+(\w+)(\s|$)', l)   # object-like only
         if d and d.group(1) in macros and d.group(1) not in guards \
                 and d.group(1) != name:
-            defs.append((i, d.group(1)))
-    above = [d for d in defs if d[0] < at]
-    below = [d for d in defs if d[0] > at]
-    if above:
-        return above[-1][1]
-    return below[0][1] if below else None
+            defs.append(d.group(1))
+    known = [d for d in defs if d in ours]
+    return (known or defs or [None])[0]
 
 
 def python_constants():
@@ -360,11 +370,18 @@ def render_h(entries):
         '',
     ]
     for e in entries:
+        cond = f'defined({e["expr"]})'
         if e['guard']:
             out.append(f'/* enum member of <{e["header"]}> */')
-            out.append(f'#if defined({e["expr"]}) || defined({e["guard"]})')
-        else:
+            cond = f'{cond} || ({e["guard"]})'
+        if e['expr'] != e['name']:
+            # The bare BCM names (SETTIMER, RX_READ) are too generic to
+            # trust alone: also require the CAN family's BCM protocol.
+            cond = f'defined(CAN_BCM) && ({cond})'
+        if cond == f'defined({e["expr"]})':
             out.append(f'#ifdef {e["expr"]}')
+        else:
+            out.append(f'#if {cond}')
         out.append(f'BS_CONSTANT({e["name"]}, {e["expr"]})')
         out.append('#endif')
     return '\n'.join(out) + '\n'
@@ -403,25 +420,36 @@ def main():
         macros = object_macros(headers, tmp)
         origins = enum_origins(headers, tmp)
         exprs = {n: c_expr(n, macros, origins) for n in names}
-        non_macro = [e for e in exprs.values() if e not in macros]
-        compiles = declared(non_macro, headers, tmp)
+        compiles = declared(exprs.values(), headers, tmp)
+        broken = sorted(e for e in macros & set(exprs.values()) if e not in compiles)
+        if broken:   # a macro that is not an integer constant here
+            sys.exit('gen-constants: macros that do not compile: ' + ' '.join(broken))
         entries, absent, unguarded = [], [], []
         for n in names:
             e = {'name': n, 'expr': exprs[n], 'guard': None, 'header': None}
-            if exprs[n] in compiles:
-                path = origins.get(exprs[n])
-                guard = path and sibling_macro(exprs[n], path, macros)
+            if exprs[n] in macros:
+                pass
+            elif exprs[n] in compiles:
+                path = origins.get(exprs[n]) or ''
+                header = re.sub(r'^.*?/include/', '', path)
+                if exprs[n] in ENUM_GUARDS:
+                    guard = ENUM_GUARDS[exprs[n]]
+                elif header.startswith(UAPI_PREFIXES):
+                    sibling = sibling_macro(exprs[n], path, macros, set(exprs.values()))
+                    guard = sibling and f'defined({sibling})'
+                else:
+                    guard = None
                 if not guard:
-                    unguarded.append(n)
+                    unguarded.append(f'{n} <{header}>')
                     continue
                 e['guard'] = guard
-                e['header'] = re.sub(r'^.*?/include/', '', path)
-            elif exprs[n] not in macros:
+                e['header'] = header
+            else:
                 absent.append(n)
             entries.append(e)
         if unguarded:
-            sys.exit('gen-constants: enum members without a sibling macro: '
-                     + ' '.join(unguarded))
+            sys.exit('gen-constants: enum members with no guard (add one to ENUM_GUARDS): '
+                     + ', '.join(unguarded))
         text_h = render_h(entries)
         values = header_values(text_h, headers, tmp)
 
