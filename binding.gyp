@@ -11,6 +11,7 @@
         "native/polling.c",
         "native/reactor.c",
         "native/resolver.c",
+        "native/netinfo.c",
         "native/constants.c"
       ],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

@@ -125,7 +125,7 @@ function compileC(): string | null {
     const args = ['-O2', '-Wall', '-Wextra', '-std=c11', '-o', out, path.join(cdir, f)];
     const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
     if (r.error !== undefined) errors.push(`${cc}: ${r.error.message}`);
-    else if (r.status !== 0) errors.push(`${f}: ${r.stderr.trim()}`);
+    else if (r.status !== 0) errors.push(`${f}: exit ${String(r.status ?? r.signal)} ${r.stderr.trim()}`.trim());
     else if (r.stderr.trim() !== '') process.stderr.write(r.stderr);
   }
   return errors.length === 0 ? null : `C build failed: ${errors.join('; ')}`;
@@ -221,7 +221,10 @@ function table(meta: Meta, records: RunRecord[]): string {
         }
         const med = median(vals);
         const ratio = m.ratio && refMedian !== null && refMedian > 0 ? (med / refMedian).toFixed(2) : '-';
-        const spread = `${fmt(Math.min(...vals), m.decimals)} – ${fmt(Math.max(...vals), m.decimals)} (n=${vals.length}${failed > 0 ? `, ${failed} failed` : ''})`;
+        const lo = Math.min(...vals);
+        const hi = Math.max(...vals);
+        const wide = lo > 0 && hi > 2 * lo ? ' spread > 2x' : '';
+        const spread = `${fmt(lo, m.decimals)} – ${fmt(hi, m.decimals)} (n=${vals.length}${failed > 0 ? `, ${failed} failed` : ''})${wide}`;
         lines.push(`${head} ${fmt(med, m.decimals)} | ${ratio} | ${spread} |`);
       }
     }
@@ -229,7 +232,8 @@ function table(meta: Meta, records: RunRecord[]): string {
   lines.push('');
   lines.push(`Medians of ${meta.runs} run(s), round-robin, one invocation started ${meta.started}; ` +
     `ROUNDS_SCALE=${meta.scale}${meta.wrap !== null ? `, WRAP='${meta.wrap}'` : ''}. ` +
-    'Higher is better; ratio = median / the C row\'s median, same invocation.');
+    'Higher is better; ratio = median / the C row\'s median, same invocation. ' +
+    '"spread > 2x" marks a row whose runs disagree by more than 2x (for ping-pong: scheduling, see bench/README.md).');
   lines.push('');
   for (const w of meta.workloads) lines.push(`- ${w.name}: ${w.summary}`);
   lines.push('');

@@ -5,13 +5,12 @@
 
 #include <string.h>
 
+/* The getters below rely on napi_get_value_* reporting napi_number_expected
+ * for non-numbers: one Node-API call per argument on the hot path. */
 bool bs_get_i32(napi_env env, napi_value v, int32_t *out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
-    napi_throw_type_error(env, NULL, "native: expected a number");
-    return false;
-  }
-  return napi_get_value_int32(env, v, out) == napi_ok;
+  if (napi_get_value_int32(env, v, out) == napi_ok) return true;
+  napi_throw_type_error(env, NULL, "native: expected a number");
+  return false;
 }
 
 bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {
@@ -26,12 +25,9 @@ bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {
 }
 
 bool bs_get_i64(napi_env env, napi_value v, int64_t *out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
-    napi_throw_type_error(env, NULL, "native: expected a number");
-    return false;
-  }
-  return napi_get_value_int64(env, v, out) == napi_ok;
+  if (napi_get_value_int64(env, v, out) == napi_ok) return true;
+  napi_throw_type_error(env, NULL, "native: expected a number");
+  return false;
 }
 
 bool bs_get_fd(napi_env env, napi_value v, int *out) {
@@ -49,9 +45,9 @@ bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
   bool is;
   if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
     napi_typedarray_type type;
-    size_t length, offset;
-    napi_value ab;
-    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok)
+    size_t length;
+    /* No ArrayBuffer out-parameter: asking for it makes V8 materialize one. */
+    if (napi_get_typedarray_info(env, v, &type, &length, data, NULL, NULL) != napi_ok)
       return false;
     size_t elem = 1;
     switch (type) {
@@ -64,9 +60,7 @@ bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
     return true;
   }
   if (napi_is_dataview(env, v, &is) == napi_ok && is) {
-    napi_value ab;
-    size_t offset;
-    return napi_get_dataview_info(env, v, len, data, &ab, &offset) == napi_ok;
+    return napi_get_dataview_info(env, v, len, data, NULL, NULL) == napi_ok;
   }
   if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) {
     return napi_get_arraybuffer_info(env, v, data, len) == napi_ok;
@@ -168,6 +162,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   bs_register_polling(env, exports);
   bs_register_reactor(env, exports);
   bs_register_resolver(env, exports);
+  bs_register_netinfo(env, exports);
   bs_register_constants(env, exports);
   return exports;
 }

@@ -89,16 +89,18 @@ static napi_value js_encode_unix(napi_env env, napi_callback_info info) {
   size_t len;
   if (!get_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &path, &len)) return NULL;
   struct sockaddr_un *sun = (struct sockaddr_un *)ss;
-  if (len > sizeof sun->sun_path) return bs_int(env, -ENAMETOOLONG);
+  /* An abstract name (leading NUL) or the empty autobind name may fill
+   * sun_path; a filesystem path needs room for its terminating NUL, which
+   * is counted in the length (CPython's getsockaddrarg does the same). */
+  bool filesystem = true;
+#ifdef __linux__
+  if (len == 0 || ((const char *)path)[0] == '\0') filesystem = false;
+#endif
+  if (filesystem ? len >= sizeof sun->sun_path : len > sizeof sun->sun_path)
+    return bs_int(env, -ENAMETOOLONG);
   sun->sun_family = AF_UNIX;
   memcpy(sun->sun_path, path, len);
-  size_t total = offsetof(struct sockaddr_un, sun_path) + len;
-  /* A filesystem path is NUL-terminated when there is room, as CPython does. */
-#ifdef __linux__
-  if (len > 0 && ((const char *)path)[0] != '\0' && len < sizeof sun->sun_path) total += 1;
-#else
-  if (len < sizeof sun->sun_path) total += 1;
-#endif
+  size_t total = offsetof(struct sockaddr_un, sun_path) + len + (filesystem ? 1 : 0);
 #ifdef __APPLE__
   sun->sun_len = (unsigned char)total;
 #endif

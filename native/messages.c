@@ -1,7 +1,627 @@
 /* sendmsg/recvmsg with ancillary data, CMSG_* arithmetic, sendfile and the
- * Linux batches sendmmsg/recvmmsg.  Owned by the messages work (issue 5). */
+ * Linux batches sendmmsg/recvmmsg.  Owned by the messages work (issue 5).
+ *
+ * TypeScript validates every argument first (Python's messages); this file
+ * re-checks each length and bound it is given, builds control buffers with
+ * CMSG_FIRSTHDR/CMSG_NXTHDR and walks the kernel's control buffer with
+ * explicit bounds checks, so a malformed or truncated one never makes it read
+ * past its end.  Results are >= 0 or -errno, as everywhere in the addon. */
 #include "bs.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/sendfile.h>
+#endif
+
+/* Python's SOCKLEN_T_LIMIT: the largest control length we hand the kernel. */
+#define SOCKLEN_LIMIT 0x7fffffff
+/* Stack room before falling back to malloc (iovecs, control bytes). */
+#define STACK_IOV 16
+#define STACK_CONTROL 512
+/* Batches are cut to this many messages per call (Linux's UIO_MAXIOV). */
+#define MAX_BATCH 1024
+
+/* sendmmsg/recvmmsg exist where the headers give MSG_WAITFORONE (Linux,
+ * FreeBSD); elsewhere TypeScript loops over sendmsg/recvmsg. */
+#if defined(MSG_WAITFORONE) && (defined(__linux__) || defined(__FreeBSD__))
+#define BS_HAVE_MMSG 1
+#endif
+
+/* ---- CMSG arithmetic, range-checked as CPython's get_CMSG_LEN/SPACE ------ */
+
+static bool cmsg_len_of(int64_t n, size_t *out) {
+  if (n < 0 || (uint64_t)n > (uint64_t)(SOCKLEN_LIMIT - CMSG_LEN(0))) return false;
+  size_t r = CMSG_LEN((size_t)n);
+  if (r > SOCKLEN_LIMIT || r < (size_t)n) return false;
+  *out = r;
+  return true;
+}
+
+static bool cmsg_space_of(int64_t n, size_t *out) {
+  if (n < 0 || (uint64_t)n > (uint64_t)(SOCKLEN_LIMIT - CMSG_SPACE(1))) return false;
+  size_t r = CMSG_SPACE((size_t)n);
+  if (r > SOCKLEN_LIMIT || r < (size_t)n) return false;
+  *out = r;
+  return true;
+}
+
+/* cmsg_len(n) / cmsg_space(n) -> value | -1 when out of range */
+static napi_value js_cmsg_len(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int64_t n;
+  size_t r;
+  if (!bs_get_i64(env, argv[0], &n)) return NULL;
+  return bs_int(env, cmsg_len_of(n, &r) ? (int64_t)r : -1);
+}
+
+static napi_value js_cmsg_space(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  int64_t n;
+  size_t r;
+  if (!bs_get_i64(env, argv[0], &n)) return NULL;
+  return bs_int(env, cmsg_space_of(n, &r) ? (int64_t)r : -1);
+}
+
+/* ---- shared pieces --------------------------------------------------------- */
+
+/* True when [cmsg, cmsg + space) lies inside the control buffer. */
+static bool cmsg_fits(const struct msghdr *msg, const struct cmsghdr *cmsg, size_t space) {
+  size_t off = (size_t)((const char *)cmsg - (const char *)msg->msg_control);
+  return off <= msg->msg_controllen && space <= msg->msg_controllen - off;
+}
+
+/* The data length of one received item, clipped to the buffer: 0 when whole,
+ * 1 when its data runs past the end (clipped), -1 when the header is invalid. */
+static int cmsg_data_len(const struct msghdr *msg, const struct cmsghdr *cmsg, size_t *len) {
+  size_t data_off = (size_t)((const char *)CMSG_DATA(cmsg) - (const char *)msg->msg_control);
+  if (cmsg->cmsg_len < CMSG_LEN(0) || data_off > msg->msg_controllen) return -1;
+  size_t room = msg->msg_controllen - data_off;
+  size_t want = cmsg->cmsg_len - CMSG_LEN(0);
+  if (want > room) {
+    *len = room;
+    return 1;
+  }
+  *len = want;
+  return 0;
+}
+
+/* The first header, or NULL when even one header does not fit. */
+static struct cmsghdr *first_hdr(struct msghdr *msg) {
+  if (msg->msg_control == NULL || msg->msg_controllen < sizeof(struct cmsghdr)) return NULL;
+  return CMSG_FIRSTHDR(msg);
+}
+
+/* The next header, or NULL at the end; re-checks what the libc macro checks so
+ * that a libc with a laxer CMSG_NXTHDR still never hands out a header past
+ * the end. */
+static struct cmsghdr *next_hdr(struct msghdr *msg, struct cmsghdr *cmsg) {
+  if (cmsg->cmsg_len < sizeof(struct cmsghdr)) return NULL;
+  struct cmsghdr *next = CMSG_NXTHDR(msg, cmsg);
+  if (next == NULL || !cmsg_fits(msg, next, sizeof(struct cmsghdr))) return NULL;
+  return next;
+}
+
+/* Closes every descriptor of the SCM_RIGHTS items in a received control
+ * buffer (used when the results cannot reach JavaScript). */
+static void close_received_fds(struct msghdr *msg) {
+#ifdef SCM_RIGHTS
+  for (struct cmsghdr *c = first_hdr(msg); c != NULL; c = next_hdr(msg, c)) {
+    size_t len;
+    if (cmsg_data_len(msg, c, &len) < 0) break;
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const unsigned char *p = CMSG_DATA(c);
+    for (size_t i = 0; i + sizeof(int) <= len; i += sizeof(int)) {
+      int fd;
+      memcpy(&fd, p + i, sizeof fd);
+      if (fd >= 0) close(fd);
+    }
+  }
+#else
+  (void)msg;
+#endif
+}
+
+/* Reads a JS array of bytes-like values (or a single one, when `single` is
+ * allowed) into iovecs.  *iov points to `stack` or to malloc'ed memory that
+ * the caller frees when it differs from `stack`. */
+static bool get_iovecs(napi_env env, napi_value v, struct iovec *stack, size_t stack_n,
+                       struct iovec **iov, size_t *n) {
+  bool is_array;
+  *iov = stack;
+  *n = 0;
+  if (napi_is_array(env, v, &is_array) != napi_ok) return false;
+  if (!is_array) {
+    void *p;
+    size_t len;
+    if (!bs_get_bytes(env, v, &p, &len)) return false;
+    stack[0].iov_base = p;
+    stack[0].iov_len = len;
+    *n = 1;
+    return true;
+  }
+  uint32_t count;
+  if (napi_get_array_length(env, v, &count) != napi_ok) return false;
+  if (count > stack_n) {
+    *iov = malloc(sizeof(struct iovec) * count);
+    if (*iov == NULL) {
+      napi_throw_error(env, NULL, "native: out of memory");
+      return false;
+    }
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value e;
+    void *p;
+    size_t len;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !bs_get_bytes(env, e, &p, &len)) {
+      if (*iov != stack) free(*iov);
+      *iov = stack;
+      return false;
+    }
+    (*iov)[i].iov_base = p;
+    (*iov)[i].iov_len = len;
+  }
+  *n = count;
+  return true;
+}
+
+/* ---- sendmsg ---------------------------------------------------------------- */
+
+/* Builds the control buffer from a flat [level, type, data, ...] array into
+ * msg (stack room or malloc'ed; *heap is set when the caller must free it). */
+static bool build_control(napi_env env, napi_value anc, struct msghdr *msg,
+                          void *stack, size_t stack_len, void **heap) {
+  *heap = NULL;
+  msg->msg_control = NULL;
+  msg->msg_controllen = 0;
+  napi_valuetype t;
+  if (napi_typeof(env, anc, &t) != napi_ok) return false;
+  if (t == napi_null || t == napi_undefined) return true;
+  uint32_t flat;
+  if (napi_get_array_length(env, anc, &flat) != napi_ok) {
+    napi_throw_type_error(env, NULL, "native: ancillary data must be an array");
+    return false;
+  }
+  if (flat % 3 != 0) {
+    napi_throw_range_error(env, NULL, "native: ancillary data is not [level, type, data] triples");
+    return false;
+  }
+  size_t items = flat / 3;
+  if (items == 0) return true;
+  /* First pass: the total space, every item checked against the limits. */
+  size_t total = 0;
+  for (size_t i = 0; i < items; i++) {
+    napi_value d;
+    void *p;
+    size_t len, space;
+    if (napi_get_element(env, anc, (uint32_t)(i * 3 + 2), &d) != napi_ok ||
+        !bs_get_bytes(env, d, &p, &len))
+      return false;
+    if (!cmsg_space_of((int64_t)len, &space)) {
+      napi_throw_range_error(env, NULL, "native: ancillary data item too large");
+      return false;
+    }
+    if (space > SOCKLEN_LIMIT - total) {
+      napi_throw_range_error(env, NULL, "native: too much ancillary data");
+      return false;
+    }
+    total += space;
+  }
+  void *buf = stack;
+  if (total > stack_len) {
+    buf = *heap = malloc(total);
+    if (buf == NULL) {
+      napi_throw_error(env, NULL, "native: out of memory");
+      return false;
+    }
+  }
+  memset(buf, 0, total);
+  msg->msg_control = buf;
+  msg->msg_controllen = total;
+  /* Second pass: fill each header and its data. */
+  struct cmsghdr *c = NULL;
+  for (size_t i = 0; i < items; i++) {
+    napi_value lv, tv, dv;
+    int32_t level, type;
+    void *p;
+    size_t len, clen;
+    if (napi_get_element(env, anc, (uint32_t)(i * 3), &lv) != napi_ok ||
+        napi_get_element(env, anc, (uint32_t)(i * 3 + 1), &tv) != napi_ok ||
+        napi_get_element(env, anc, (uint32_t)(i * 3 + 2), &dv) != napi_ok ||
+        !bs_get_i32(env, lv, &level) || !bs_get_i32(env, tv, &type) ||
+        !bs_get_bytes(env, dv, &p, &len))
+      goto fail;
+    c = (i == 0) ? CMSG_FIRSTHDR(msg) : CMSG_NXTHDR(msg, c);
+    /* The data may have changed size since the first pass (a getter, a
+     * resized buffer): everything is checked against what was allocated. */
+    if (c == NULL || !cmsg_len_of((int64_t)len, &clen) || !cmsg_fits(msg, c, clen)) {
+      napi_throw_range_error(env, NULL, "native: ancillary data does not fit in calculated space");
+      goto fail;
+    }
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = clen;
+    if (len > 0) memcpy(CMSG_DATA(c), p, len);
+  }
+  return true;
+fail:
+  free(*heap);
+  *heap = NULL;
+  return false;
+}
+
+/* sendmsg(fd, buffers[], ancFlat | null, flags, sockaddr | null, salen) -> n | -errno */
+static napi_value js_sendmsg(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 6);
+  int fd;
+  int32_t flags;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[3], &flags)) return NULL;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  napi_valuetype t;
+  if (napi_typeof(env, argv[4], &t) != napi_ok) return NULL;
+  if (t != napi_null && t != napi_undefined) {
+    struct sockaddr *sa;
+    socklen_t salen;
+    if (!bs_get_sockaddr(env, argv[4], argv[5], &sa, &salen)) return NULL;
+    msg.msg_name = sa;
+    msg.msg_namelen = salen;
+  }
+  struct iovec stack_iov[STACK_IOV];
+  struct iovec *iov;
+  size_t niov;
+  if (!get_iovecs(env, argv[1], stack_iov, STACK_IOV, &iov, &niov)) return NULL;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = niov;
+  union { struct cmsghdr align; unsigned char bytes[STACK_CONTROL]; } control;
+  void *heap;
+  if (!build_control(env, argv[2], &msg, control.bytes, sizeof control.bytes, &heap)) {
+    if (iov != stack_iov) free(iov);
+    return NULL;
+  }
+  ssize_t r = sendmsg(fd, &msg, flags);
+  int e = errno;
+  free(heap);
+  if (iov != stack_iov) free(iov);
+  return bs_int(env, r < 0 ? -e : r);
+}
+
+/* ---- recvmsg ---------------------------------------------------------------- */
+
+/* Appends [level, type, Buffer] for each item of the received control buffer
+ * to `out`.  Returns the walk status (0 clean, 1 an item was clipped, -1 a
+ * malformed header stopped the walk), or -2 with an exception pending. */
+static int push_items(napi_env env, struct msghdr *msg, napi_value out) {
+  int status = 0;
+  uint32_t n = 0;
+  for (struct cmsghdr *c = first_hdr(msg); c != NULL; c = next_hdr(msg, c)) {
+    size_t len;
+    int s = cmsg_data_len(msg, c, &len);
+    if (s != 0) status = s;
+    if (s < 0) break;
+    napi_value item, parts[3];
+    parts[0] = bs_int(env, c->cmsg_level);
+    parts[1] = bs_int(env, c->cmsg_type);
+    parts[2] = bs_buffer_copy(env, CMSG_DATA(c), len);
+    if (parts[2] == NULL || napi_create_array_with_length(env, 3, &item) != napi_ok) return -2;
+    for (uint32_t k = 0; k < 3; k++)
+      if (napi_set_element(env, item, k, parts[k]) != napi_ok) return -2;
+    if (napi_set_element(env, out, n++, item) != napi_ok) return -2;
+  }
+  return status;
+}
+
+/* recvmsg(fd, buffer | buffers[], ancbufsize, flags, scratch, out Int32Array[2], ancOut[])
+ *   -> n | -errno.  out[0] = msg_flags, out[1] = walk status (see push_items);
+ *   the address lands in scratch; [level, type, data] items are appended to
+ *   ancOut.  Received descriptors are closed if the items cannot be built. */
+static napi_value js_recvmsg(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 7);
+  int fd;
+  int64_t ancbufsize;
+  int32_t flags;
+  struct sockaddr *sa;
+  uint32_t *lenp;
+  void *outp;
+  size_t outlen;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i64(env, argv[2], &ancbufsize) ||
+      !bs_get_i32(env, argv[3], &flags) || !bs_get_scratch(env, argv[4], &sa, &lenp) ||
+      !bs_get_bytes(env, argv[5], &outp, &outlen))
+    return NULL;
+  if (ancbufsize < 0 || ancbufsize > SOCKLEN_LIMIT)
+    BS_THROW_RANGE(env, "native: invalid ancillary data buffer length");
+  if (outlen < 2 * sizeof(int32_t) || ((uintptr_t)outp % sizeof(int32_t)) != 0)
+    BS_THROW_RANGE(env, "native: recvmsg output too small or misaligned");
+  bool is_array;
+  if (napi_is_array(env, argv[6], &is_array) != napi_ok || !is_array)
+    BS_THROW_TYPE(env, "native: recvmsg needs an output array");
+  struct iovec stack_iov[STACK_IOV];
+  struct iovec *iov;
+  size_t niov;
+  if (!get_iovecs(env, argv[1], stack_iov, STACK_IOV, &iov, &niov)) return NULL;
+
+  union { struct cmsghdr align; unsigned char bytes[STACK_CONTROL]; } control;
+  void *cbuf = NULL;
+  if (ancbufsize > 0) {
+    if ((size_t)ancbufsize <= sizeof control.bytes) {
+      cbuf = control.bytes;
+    } else {
+      cbuf = malloc((size_t)ancbufsize);
+      if (cbuf == NULL) {
+        if (iov != stack_iov) free(iov);
+        napi_throw_error(env, NULL, "native: out of memory");
+        return NULL;
+      }
+    }
+    memset(cbuf, 0, (size_t)ancbufsize);
+  }
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  memset(sa, 0, sizeof(struct sockaddr_storage));
+  msg.msg_name = sa;
+  msg.msg_namelen = sizeof(struct sockaddr_storage);
+  msg.msg_iov = iov;
+  msg.msg_iovlen = niov;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = (size_t)ancbufsize;
+
+  ssize_t r = recvmsg(fd, &msg, flags);
+  int e = errno;
+  if (iov != stack_iov) free(iov);
+  if (r < 0) {
+    if (cbuf != control.bytes) free(cbuf);
+    return bs_int(env, -e);
+  }
+  /* Trust nothing about the lengths coming back beyond what we gave. */
+  if (msg.msg_controllen > (size_t)ancbufsize) msg.msg_controllen = (size_t)ancbufsize;
+  if (msg.msg_namelen > sizeof(struct sockaddr_storage)) msg.msg_namelen = sizeof(struct sockaddr_storage);
+  *lenp = msg.msg_namelen;
+  int32_t *out = outp;
+  out[0] = msg.msg_flags;
+  int status = push_items(env, &msg, argv[6]);
+  if (status == -2) {
+    close_received_fds(&msg);
+    if (cbuf != control.bytes) free(cbuf);
+    return NULL;
+  }
+  out[1] = status;
+  if (cbuf != control.bytes) free(cbuf);
+  return bs_int(env, r);
+}
+
+/* ---- sendfile ---------------------------------------------------------------- */
+
+/* sendfile(outFd, inFd, offset, count) -> sent | -errno (-ENOSYS where the
+ * platform has no sendfile(2) of Linux's shape: TypeScript falls back to send). */
+static napi_value js_sendfile(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 4);
+  int out_fd, in_fd;
+  int64_t offset, count;
+  if (!bs_get_fd(env, argv[0], &out_fd) || !bs_get_fd(env, argv[1], &in_fd) ||
+      !bs_get_i64(env, argv[2], &offset) || !bs_get_i64(env, argv[3], &count))
+    return NULL;
+  if (offset < 0 || count < 0) BS_THROW_RANGE(env, "native: negative sendfile offset or count");
+#if defined(__linux__)
+  off_t off = (off_t)offset;
+  ssize_t r = sendfile(out_fd, in_fd, &off, (size_t)count);
+  return bs_int(env, r < 0 ? -errno : r);
+#else
+  (void)out_fd; (void)in_fd;
+  return bs_int(env, -ENOSYS);
+#endif
+}
+
+/* lseek(fd, offset, whence) -> position | -errno (sendfile keeps the file
+ * position as Python's does) */
+static napi_value js_lseek(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 3);
+  int fd;
+  int64_t offset;
+  int32_t whence;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i64(env, argv[1], &offset) ||
+      !bs_get_i32(env, argv[2], &whence))
+    return NULL;
+  off_t r = lseek(fd, (off_t)offset, whence);
+  return bs_int(env, r < 0 ? -errno : (int64_t)r);
+}
+
+/* ---- sendmmsg / recvmmsg ------------------------------------------------------ */
+
+#ifdef BS_HAVE_MMSG
+/* sendmmsg(fd, datas[], addrTable | null, addrInfo Int32Array[2n] | null, flags)
+ *   -> messages sent | -errno.  datas[i] is a bytes-like value or an array of
+ *   them; addrInfo holds [offset, length] into addrTable per message
+ *   (offset -1: no address).  At most MAX_BATCH messages are sent per call. */
+static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 5);
+  int fd;
+  int32_t flags;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[4], &flags)) return NULL;
+  uint32_t n;
+  if (napi_get_array_length(env, argv[1], &n) != napi_ok)
+    BS_THROW_TYPE(env, "native: sendmmsg needs an array of messages");
+  if (n > MAX_BATCH) n = MAX_BATCH;
+  if (n == 0) return bs_int(env, 0);
+  void *table = NULL, *infop = NULL;
+  size_t table_len = 0, info_len = 0;
+  if (!bs_get_bytes_or_null(env, argv[2], &table, &table_len) ||
+      !bs_get_bytes_or_null(env, argv[3], &infop, &info_len))
+    return NULL;
+  if (infop != NULL && (info_len < (size_t)n * 2 * sizeof(int32_t) || ((uintptr_t)infop % sizeof(int32_t)) != 0))
+    BS_THROW_RANGE(env, "native: sendmmsg address info too small or misaligned");
+
+  /* Pass 1: fetch each message's data; count the iovecs it needs. */
+  napi_value stack_vals[64];
+  napi_value *vals = n <= 64 ? stack_vals : malloc(sizeof(napi_value) * n);
+  if (vals == NULL) {
+    napi_throw_error(env, NULL, "native: out of memory");
+    return NULL;
+  }
+  size_t total_iov = 0;
+  napi_value result = NULL;
+  struct mmsghdr *mm = NULL;
+  struct iovec *iov = NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    bool is_array;
+    if (napi_get_element(env, argv[1], i, &vals[i]) != napi_ok ||
+        napi_is_array(env, vals[i], &is_array) != napi_ok)
+      goto done;
+    if (is_array) {
+      uint32_t k;
+      if (napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
+      total_iov += k;
+    } else {
+      total_iov += 1;
+    }
+  }
+  mm = calloc(n, sizeof(struct mmsghdr));
+  iov = malloc(sizeof(struct iovec) * (total_iov > 0 ? total_iov : 1));
+  if (mm == NULL || iov == NULL) {
+    napi_throw_error(env, NULL, "native: out of memory");
+    goto done;
+  }
+  /* Pass 2: fill iovecs and addresses, re-checking every bound. */
+  size_t used = 0;
+  const int32_t *ai = infop;
+  for (uint32_t i = 0; i < n; i++) {
+    bool is_array;
+    if (napi_is_array(env, vals[i], &is_array) != napi_ok) goto done;
+    mm[i].msg_hdr.msg_iov = iov + used;
+    if (is_array) {
+      uint32_t k;
+      if (napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
+      if (k > total_iov - used) {
+        napi_throw_range_error(env, NULL, "native: sendmmsg buffers changed while reading");
+        goto done;
+      }
+      for (uint32_t j = 0; j < k; j++) {
+        napi_value e;
+        void *p;
+        size_t len;
+        if (napi_get_element(env, vals[i], j, &e) != napi_ok || !bs_get_bytes(env, e, &p, &len)) goto done;
+        iov[used + j].iov_base = p;
+        iov[used + j].iov_len = len;
+      }
+      mm[i].msg_hdr.msg_iovlen = k;
+      used += k;
+    } else {
+      void *p;
+      size_t len;
+      if (used >= total_iov || !bs_get_bytes(env, vals[i], &p, &len)) goto done;
+      iov[used].iov_base = p;
+      iov[used].iov_len = len;
+      mm[i].msg_hdr.msg_iovlen = 1;
+      used += 1;
+    }
+    if (ai != NULL && ai[2 * i] >= 0) {
+      int32_t off = ai[2 * i], len = ai[2 * i + 1];
+      if (table == NULL || len < 0 || (size_t)len > sizeof(struct sockaddr_storage) ||
+          (size_t)off > table_len || (size_t)len > table_len - (size_t)off) {
+        napi_throw_range_error(env, NULL, "native: sendmmsg address outside its table");
+        goto done;
+      }
+      mm[i].msg_hdr.msg_name = (char *)table + off;
+      mm[i].msg_hdr.msg_namelen = (socklen_t)len;
+    }
+  }
+  int r = sendmmsg(fd, mm, n, flags);
+  result = bs_int(env, r < 0 ? -errno : r);
+done:
+  free(mm);
+  free(iov);
+  if (vals != stack_vals) free(vals);
+  return result;
+}
+
+/* recvmmsg(fd, slab, bufsize, vlen, flags, addrSlab, out Int32Array[2 vlen])
+ *   -> messages received | -errno.  Datagram i lands at slab[i * bufsize],
+ *   its address in scratch layout at addrSlab[i * BS_SCRATCH_SIZE], its
+ *   length and msg_flags in out[2i], out[2i + 1]. */
+static napi_value js_recvmmsg(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 7);
+  int fd;
+  int64_t bufsize, vlen;
+  int32_t flags;
+  void *slab, *addrs, *outp;
+  size_t slab_len, addrs_len, out_len;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_bytes(env, argv[1], &slab, &slab_len) ||
+      !bs_get_i64(env, argv[2], &bufsize) || !bs_get_i64(env, argv[3], &vlen) ||
+      !bs_get_i32(env, argv[4], &flags) || !bs_get_bytes(env, argv[5], &addrs, &addrs_len) ||
+      !bs_get_bytes(env, argv[6], &outp, &out_len))
+    return NULL;
+  if (vlen < 1 || vlen > MAX_BATCH || bufsize < 0 || bufsize > SOCKLEN_LIMIT)
+    BS_THROW_RANGE(env, "native: recvmmsg vlen or bufsize out of range");
+  size_t v = (size_t)vlen, b = (size_t)bufsize;
+  if (slab_len / (v) < b || addrs_len / v < BS_SCRATCH_SIZE || ((uintptr_t)addrs % 8) != 0 ||
+      out_len / v < 2 * sizeof(int32_t) || ((uintptr_t)outp % sizeof(int32_t)) != 0)
+    BS_THROW_RANGE(env, "native: recvmmsg buffers too small or misaligned");
+  struct mmsghdr stack_mm[64];
+  struct iovec stack_iov[64];
+  struct mmsghdr *mm = v <= 64 ? stack_mm : calloc(v, sizeof(struct mmsghdr));
+  struct iovec *iov = v <= 64 ? stack_iov : malloc(sizeof(struct iovec) * v);
+  if (mm == NULL || iov == NULL) {
+    if (mm != stack_mm) free(mm);
+    if (iov != stack_iov) free(iov);
+    napi_throw_error(env, NULL, "native: out of memory");
+    return NULL;
+  }
+  if (mm == stack_mm) memset(mm, 0, sizeof(struct mmsghdr) * v);
+  for (size_t i = 0; i < v; i++) {
+    iov[i].iov_base = (char *)slab + i * b;
+    iov[i].iov_len = b;
+    mm[i].msg_hdr.msg_iov = &iov[i];
+    mm[i].msg_hdr.msg_iovlen = 1;
+    mm[i].msg_hdr.msg_name = (char *)addrs + i * BS_SCRATCH_SIZE + 8;
+    mm[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+  }
+  int r = recvmmsg(fd, mm, (unsigned int)v, flags, NULL);
+  int e = errno;
+  if (r > 0) {
+    int32_t *out = outp;
+    for (int i = 0; i < r; i++) {
+      socklen_t nl = mm[i].msg_hdr.msg_namelen;
+      if (nl > sizeof(struct sockaddr_storage)) nl = sizeof(struct sockaddr_storage);
+      uint32_t nl32 = (uint32_t)nl;
+      memcpy((char *)addrs + (size_t)i * BS_SCRATCH_SIZE, &nl32, sizeof nl32);
+      out[2 * i] = (int32_t)mm[i].msg_len;
+      out[2 * i + 1] = mm[i].msg_hdr.msg_flags;
+    }
+  }
+  if (mm != stack_mm) free(mm);
+  if (iov != stack_iov) free(iov);
+  return bs_int(env, r < 0 ? -e : r);
+}
+#endif
+
 void bs_register_messages(napi_env env, napi_value exports) {
-  (void)env; (void)exports;
+  bs_export(env, exports, "cmsg_len", js_cmsg_len);
+  bs_export(env, exports, "cmsg_space", js_cmsg_space);
+  bs_export(env, exports, "sendmsg", js_sendmsg);
+  bs_export(env, exports, "recvmsg", js_recvmsg);
+  bs_export(env, exports, "sendfile", js_sendfile);
+  bs_export(env, exports, "lseek", js_lseek);
+#ifdef BS_HAVE_MMSG
+  bs_export(env, exports, "sendmmsg", js_sendmmsg);
+  bs_export(env, exports, "recvmmsg", js_recvmmsg);
+#endif
+  napi_value v;
+  napi_get_boolean(env,
+#ifdef BS_HAVE_MMSG
+                   true,
+#else
+                   false,
+#endif
+                   &v);
+  napi_set_named_property(env, exports, "has_mmsg", v);
+  /* The byte sizes the typed helpers of src/ancillary.ts lay out by. */
+  napi_value sizes;
+  napi_create_object(env, &sizes);
+  napi_set_named_property(env, sizes, "int", bs_int(env, sizeof(int)));
+  napi_set_named_property(env, sizes, "cmsghdr", bs_int(env, sizeof(struct cmsghdr)));
+  napi_set_named_property(env, exports, "cmsg_sizes", sizes);
 }

@@ -1,7 +1,339 @@
 /* Readiness for the Promise twins: one uv_poll_t per socket on the
- * environment's own loop.  Owned by the async work (issue 3). */
+ * environment's own loop (napi_get_uv_event_loop, never the default loop).
+ *
+ * The design, and why (docs/async.md has the user-facing contract):
+ *  - A reactor per environment, made by reactor_init(dispatch, queue) and
+ *    owned by src/async/reactor.ts.  Its functions are created with the
+ *    reactor as their data pointer, so there is no global state and no
+ *    instance-data slot is taken from the other concern files.
+ *  - Poll callbacks do not call JS.  They append (slot, events) to a queue
+ *    the reactor shares with JS (an Int32Array), and a uv_check_t handle
+ *    flushes the queue with one napi_make_callback per loop turn: one JS
+ *    entry (and one microtask drain) for every socket that became ready in
+ *    that turn.  A full queue is flushed at once from the poll callback.
+ *  - Watchers are never referenced: an idle socket must not keep the process
+ *    alive.  The check handle is referenced while JS has waiters (ref()),
+ *    which is what keeps the process alive for pending twins.
+ *  - arm(slot, events) only calls uv_poll_start when the mask changes:
+ *    libuv's uv_poll_start re-registers the descriptor (EPOLL_CTL_DEL + ADD),
+ *    the price asyncio pays per message.  JS keeps the mask while waiters
+ *    come and go and disarms lazily, when an event finds no waiter.
+ *  - uv_poll_init makes the descriptor non-blocking; we restore the
+ *    descriptor's flags so that a blocking-mode socket keeps the one-syscall
+ *    sync path (twins use MSG_DONTWAIT, or set O_NONBLOCK themselves).
+ *  - Environment teardown (process exit, worker termination) closes every
+ *    handle through an async cleanup hook and frees the reactor when the
+ *    last close callback has run.
+ */
 #include "bs.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+typedef struct reactor reactor;
+
+typedef struct {
+  uv_poll_t poll;
+  reactor *r;
+  int32_t slot;
+  int events; /* the mask armed in libuv: UV_READABLE | UV_WRITABLE */
+} watcher;
+
+struct reactor {
+  napi_env env;
+  uv_loop_t *loop;
+  uv_check_t check;
+  napi_ref dispatch;         /* JS function(count) */
+  napi_ref queue_ref;        /* keeps the shared Int32Array alive */
+  napi_async_context actx;
+  int32_t *queue;            /* pairs: slot, events (or a negative uv error) */
+  uint32_t qcap;             /* capacity in pairs */
+  uint32_t qlen;
+  watcher **slots;
+  uint32_t nslots;
+  uint32_t hint;             /* where the search for a free slot starts */
+  uint32_t live;             /* uv handles opened and not yet closed */
+  bool refd;
+  bool tearing_down;
+  napi_async_cleanup_hook_handle cleanup;
+};
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static void flush(reactor *r) {
+  if (r->qlen == 0 || r->tearing_down) return;
+  uint32_t n = r->qlen;
+  r->qlen = 0;
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, global, argv[1], result;
+  if (napi_get_reference_value(env, r->dispatch, &fn) == napi_ok && fn != NULL &&
+      napi_get_global(env, &global) == napi_ok &&
+      napi_create_uint32(env, n, &argv[0]) == napi_ok) {
+    napi_status st = napi_make_callback(env, r->actx, global, fn, 1, argv, &result);
+    if (st == napi_pending_exception) {
+      /* dispatch never throws by design; if it does, report it as Node
+       * reports an exception thrown from any other I/O callback. */
+      napi_value err;
+      if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  watcher *w = h->data;
+  reactor *r = w->r;
+  if (r->tearing_down) return;
+  r->queue[2 * r->qlen] = w->slot;
+  r->queue[2 * r->qlen + 1] = status < 0 ? status : (events & (UV_READABLE | UV_WRITABLE));
+  if (++r->qlen == r->qcap) flush(r);
+}
+
+static void on_check(uv_check_t *h) {
+  flush(h->data);
+}
+
+/* ---- teardown --------------------------------------------------------- */
+
+static void maybe_free(reactor *r) {
+  if (!r->tearing_down || r->live > 0) return;
+  napi_async_cleanup_hook_handle h = r->cleanup;
+  free(r->slots);
+  free(r);
+  napi_remove_async_cleanup_hook(h);
+}
+
+static void on_watcher_closed(uv_handle_t *h) {
+  watcher *w = h->data;
+  reactor *r = w->r;
+  free(w);
+  r->live--;
+  maybe_free(r);
+}
+
+static void on_check_closed(uv_handle_t *h) {
+  reactor *r = h->data;
+  r->live--;
+  maybe_free(r);
+}
+
+static void close_watcher(reactor *r, watcher *w) {
+  r->slots[w->slot] = NULL;
+  if (w->slot < (int32_t)r->hint) r->hint = (uint32_t)w->slot;
+  /* uv_close stops the watcher now (the descriptor leaves epoll at once), so
+   * the caller may close the descriptor right after this returns. */
+  uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
+}
+
+static void teardown(napi_async_cleanup_hook_handle handle, void *arg) {
+  reactor *r = arg;
+  r->tearing_down = true;
+  r->cleanup = handle;
+  for (uint32_t i = 0; i < r->nslots; i++) {
+    if (r->slots[i] != NULL) close_watcher(r, r->slots[i]);
+  }
+  uv_close((uv_handle_t *)&r->check, on_check_closed);
+}
+
+/* ---- functions bound to one reactor ---------------------------------- */
+
+static reactor *self(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok) return NULL;
+  return data;
+}
+
+static watcher *slot_of(napi_env env, reactor *r, napi_value v) {
+  int32_t slot;
+  if (!bs_get_i32(env, v, &slot)) return NULL;
+  if (slot < 0 || (uint32_t)slot >= r->nslots || r->slots[slot] == NULL) {
+    napi_throw_range_error(env, NULL, "native: no such watcher");
+    return NULL;
+  }
+  return r->slots[slot];
+}
+
+/* open(fd) -> slot | -errno.  The watcher starts disarmed and unreferenced. */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  reactor *r = self(env, info, &argc, argv);
+  int fd;
+  if (r == NULL || argc < 1 || !bs_get_fd(env, argv[0], &fd)) return NULL;
+  if (r->tearing_down) return bs_int(env, -EBADF);
+  uint32_t i = r->hint;
+  while (i < r->nslots && r->slots[i] != NULL) i++;
+  if (i == r->nslots) {
+    uint32_t n = r->nslots == 0 ? 64 : r->nslots * 2;
+    if (n > INT32_MAX / 2) return bs_int(env, -ENOMEM);
+    watcher **s = realloc(r->slots, n * sizeof *s);
+    if (s == NULL) return bs_int(env, -ENOMEM);
+    memset(s + r->nslots, 0, (n - r->nslots) * sizeof *s);
+    r->slots = s;
+    r->nslots = n;
+  }
+  watcher *w = calloc(1, sizeof *w);
+  if (w == NULL) return bs_int(env, -ENOMEM);
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) {
+    int e = errno;
+    free(w);
+    return bs_int(env, -e);
+  }
+  int err = uv_poll_init_socket(r->loop, &w->poll, fd);
+  if (err != 0) {
+    free(w);
+    return bs_int(env, err); /* uv errors are -errno on Unix */
+  }
+  if (!(flags & O_NONBLOCK)) (void)fcntl(fd, F_SETFL, flags);
+  w->poll.data = w;
+  w->r = r;
+  w->slot = (int32_t)i;
+  uv_unref((uv_handle_t *)&w->poll);
+  r->slots[i] = w;
+  r->hint = i + 1;
+  r->live++;
+  return bs_int(env, (int64_t)i);
+}
+
+/* arm(slot, events) -> 0 | -errno: UV_READABLE (1) | UV_WRITABLE (2); 0 stops. */
+static napi_value js_arm(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  reactor *r = self(env, info, &argc, argv);
+  if (r == NULL || argc < 2) return NULL;
+  watcher *w = slot_of(env, r, argv[0]);
+  int32_t events;
+  if (w == NULL || !bs_get_i32(env, argv[1], &events)) return NULL;
+  events &= UV_READABLE | UV_WRITABLE;
+  if (events == w->events) return bs_int(env, 0);
+  int err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
+  if (err == 0) w->events = events;
+  return bs_int(env, err);
+}
+
+/* close(slot): stops and closes the watcher; the descriptor may be closed next. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  reactor *r = self(env, info, &argc, argv);
+  if (r == NULL || argc < 1) return NULL;
+  watcher *w = slot_of(env, r, argv[0]);
+  if (w == NULL) return NULL;
+  close_watcher(r, w);
+  return bs_int(env, 0);
+}
+
+/* ref(on): whether pending waiters keep the loop alive. */
+static napi_value js_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  reactor *r = self(env, info, &argc, argv);
+  bool on;
+  if (r == NULL || argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return NULL;
+  if (on != r->refd && !r->tearing_down) {
+    if (on) uv_ref((uv_handle_t *)&r->check);
+    else uv_unref((uv_handle_t *)&r->check);
+    r->refd = on;
+  }
+  return bs_undefined(env);
+}
+
+/* state(slot) -> armed mask | 4 if libuv holds the watcher active | 8 if it
+ * is referenced; -1 for a free slot.  For tests of the readiness contract. */
+static napi_value js_state(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  reactor *r = self(env, info, &argc, argv);
+  int32_t slot;
+  if (r == NULL || argc < 1 || !bs_get_i32(env, argv[0], &slot)) return NULL;
+  if (slot < 0 || (uint32_t)slot >= r->nslots || r->slots[slot] == NULL) return bs_int(env, -1);
+  watcher *w = r->slots[slot];
+  int s = w->events;
+  if (uv_is_active((uv_handle_t *)&w->poll)) s |= 4;
+  if (uv_has_ref((uv_handle_t *)&w->poll)) s |= 8;
+  return bs_int(env, s);
+}
+
+/* stats() -> [open watchers, check handle referenced ? 1 : 0]. */
+static napi_value js_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  reactor *r = self(env, info, &argc, NULL);
+  if (r == NULL) return NULL;
+  uint32_t open = 0;
+  for (uint32_t i = 0; i < r->nslots; i++) open += r->slots[i] != NULL;
+  napi_value arr;
+  if (napi_create_array_with_length(env, 2, &arr) != napi_ok) return NULL;
+  napi_set_element(env, arr, 0, bs_int(env, open));
+  napi_set_element(env, arr, 1, bs_int(env, r->refd ? 1 : 0));
+  return arr;
+}
+
+static bool add_fn(napi_env env, napi_value obj, const char *name, napi_callback cb, reactor *r) {
+  napi_value fn;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, r, &fn) == napi_ok &&
+         napi_set_named_property(env, obj, name, fn) == napi_ok;
+}
+
+/* reactor_init(dispatch, queue: Int32Array of even length) ->
+ * { open, arm, close, ref, state, stats } bound to a new reactor. */
+static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 2);
+  napi_valuetype t;
+  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function)
+    BS_THROW_TYPE(env, "native: dispatch must be a function");
+  bool is_ta;
+  napi_typedarray_type tt;
+  size_t len;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, argv[1], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[1], &tt, &len, &data, &ab, &off) != napi_ok ||
+      tt != napi_int32_array || len < 2)
+    BS_THROW_TYPE(env, "native: queue must be an Int32Array of at least 2 elements");
+
+  uv_loop_t *loop;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
+  reactor *r = calloc(1, sizeof *r);
+  if (r == NULL) BS_THROW_RANGE(env, "native: out of memory");
+  r->env = env;
+  r->loop = loop;
+  r->queue = data;
+  r->qcap = (uint32_t)(len / 2);
+  napi_value resource, name;
+  if (napi_create_reference(env, argv[0], 1, &r->dispatch) != napi_ok ||
+      napi_create_reference(env, argv[1], 1, &r->queue_ref) != napi_ok ||
+      napi_create_object(env, &resource) != napi_ok ||
+      napi_create_string_utf8(env, "bsd-socket.reactor", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, resource, name, &r->actx) != napi_ok) {
+    free(r);
+    return NULL;
+  }
+  uv_check_init(loop, &r->check);
+  r->check.data = r;
+  uv_check_start(&r->check, on_check);
+  uv_unref((uv_handle_t *)&r->check);
+  r->live = 1;
+  if (napi_add_async_cleanup_hook(env, teardown, r, &r->cleanup) != napi_ok) {
+    napi_throw_error(env, NULL, "native: cannot register the reactor's cleanup hook");
+    return NULL;
+  }
+
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  if (!add_fn(env, obj, "open", js_open, r) || !add_fn(env, obj, "arm", js_arm, r) ||
+      !add_fn(env, obj, "close", js_close, r) || !add_fn(env, obj, "ref", js_ref, r) ||
+      !add_fn(env, obj, "state", js_state, r) || !add_fn(env, obj, "stats", js_stats, r))
+    return NULL;
+  return obj;
+}
+
 void bs_register_reactor(napi_env env, napi_value exports) {
-  (void)env; (void)exports;
+  bs_export(env, exports, "reactor_init", js_reactor_init);
 }

@@ -206,18 +206,26 @@ export function decodePath(bytes: Uint8Array): string {
 
 /** A path string to bytes: UTF-8, with lone surrogates U+DC80..U+DCFF back to bytes. */
 export function encodePath(path: string): Uint8Array {
-  if (!/[\udc80-\udcff]/.test(path)) return Buffer.from(path, 'utf8');
+  // Any surrogate code unit (paired or not) takes the slow path: Buffer.from
+  // would silently turn a lone one into U+FFFD and name another file.
+  if (!/[\ud800-\udfff]/.test(path)) return Buffer.from(path, 'utf8');
   const parts: Buffer[] = [];
   let run = '';
+  let pos = 0;
   for (const ch of path) {
     const c = ch.charCodeAt(0);
     if (ch.length === 1 && c >= 0xdc80 && c <= 0xdcff) {
       if (run) parts.push(Buffer.from(run, 'utf8'));
       run = '';
       parts.push(Buffer.from([c - 0xdc00]));
+    } else if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) {
+      // Python's UnicodeEncodeError (a ValueError): no byte stands for it.
+      throw new RangeError(`'utf-8' codec can't encode character '\\u${c.toString(16)}' ` +
+        `in position ${pos}: surrogates not allowed`);
     } else {
       run += ch;
     }
+    pos++;
   }
   if (run) parts.push(Buffer.from(run, 'utf8'));
   return Buffer.concat(parts);

@@ -33,6 +33,7 @@ export function getdefaulttimeout(): number | null {
  * @throws {RangeError} negative or NaN · {TypeError} not a number or null
  */
 export function setdefaulttimeout(timeout: number | null): void {
+  if (timeout === undefined) throw new TypeError('setdefaulttimeout() takes exactly one argument (0 given)');
   defaultTimeout = toTimeout(timeout);
 }
 

@@ -14,7 +14,17 @@ export { getdefaulttimeout, setdefaulttimeout } from './deadline.js';
 export type { Address, SockAddr } from './address.js';
 export type { MakefileOptions, SocketFile } from './makefile.js';
 export type { AncillaryItem, RecvmsgResult, RecvmsgIntoResult, RecvmmsgResult } from './messages.js';
+export { CMSG_LEN, CMSG_SPACE, send_fds, recv_fds } from './messages.js';
+export type { AncillaryInput, MmsgMessage, RecvFdsResult, SendfileFile } from './messages.js';
+export * as ancillary from './ancillary.js';
+export type { Ucred, InPktinfo, In6Pktinfo, Timeval, Timespec, ExtendedErr, DecodedAncillary } from './ancillary.js';
 export type { SocketAsync } from './async/socket-async.js';
 import './families.js';
+// The other families (issue 6): netlink messages, CAN frames, AF_ALG
+// operations (also `sock.sendmsg_afalg`); `_`-names are internal test hooks.
+export * as netlink from './netlink.js';
+export { build_can_frame, dissect_can_frame, build_canfd_frame, build_bcm_msg, type BcmHead } from './can.js';
+export { sendmsg_afalg, afalgAncillary, type AfalgOptions } from './alg.js';
+export { encodeSockaddr as _encodeSockaddr, decodeSockaddr as _decodeSockaddr } from './families.js';
 import * as asyncNamespace from './async.js';
 export { asyncNamespace as async };

@@ -37,19 +37,38 @@ interface Core {
 
 const finalizer = new FinalizationRegistry<Core>((core) => {
   if (core.fd < 0) return;
-  const desc = describe(core, false);
+  const desc = describe(core, false, newScratch());
   native.close(core.fd);
   core.fd = -1;
   process.emitWarning(`unclosed ${desc}`, 'ResourceWarning');
 });
 
-function describe(core: Core, closed: boolean): string {
-  return `<socket.socket${closed ? ' [closed]' : ''} fd=${core.fd}, family=${familyName(core.family)}, ` +
+/**
+ * Python's repr: laddr/raddr only while open and only when non-empty (an
+ * unbound AF_UNIX socket has '' and shows none), as socket.__repr__ does.
+ */
+function describe(core: Core, closed: boolean, scratch: Buffer): string {
+  let s = `<socket.socket${closed ? ' [closed]' : ''} fd=${core.fd}, family=${familyName(core.family)}, ` +
     `type=${sockTypeName(core.type)}, proto=${core.proto}`;
+  if (!closed && core.fd >= 0) {
+    for (const [label, call] of [['laddr', native.getsockname], ['raddr', native.getpeername]] as const) {
+      if (call(core.fd, scratch) < 0) continue;
+      let a: SockAddr;
+      try {
+        a = decodeScratch(scratch);
+      } catch {
+        continue;
+      }
+      if (a !== null && a !== '' && !(Buffer.isBuffer(a) && a.length === 0)) s += `, ${label}=${formatAddress(a)}`;
+    }
+  }
+  return `${s}>`;
 }
 
 const TYPE_FLAGS = (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0);
 const RECV_POOL_LIMIT = 4096;
+/** Linux's accept4() never hands the listener's O_NONBLOCK to the new socket. */
+const ACCEPT_CLEARS_NONBLOCK = process.platform === 'linux';
 const intOpt = new Int32Array(1);
 const intOptBytes = new Uint8Array(intOpt.buffer);
 
@@ -134,7 +153,8 @@ export class Socket implements Disposable {
     this.#timeout = (SOCK_NONBLOCK !== undefined && (typ & SOCK_NONBLOCK) !== 0) ? 0 : getdefaulttimeout();
     if (this.#timeout !== null) {
       const r = native.set_nonblocking(fd, true);
-      if (r < 0 && fileno === undefined) {
+      // A descriptor we just made must not escape; an adopted one stays the caller's.
+      if (r < 0 && (fileno === undefined || fileno === null)) {
         native.close(fd);
         throw errnoError(-r, 'fcntl');
       }
@@ -201,6 +221,8 @@ export class Socket implements Disposable {
   /** @internal */
   [kEncode](caller: string, address: unknown, lookup: HostLookup = syncLookup): number {
     const c = this.#core;
+    // The buffer is about to hold another address: sendto's cache is stale.
+    this.#sendtoKey = null;
     return encodeAddress(caller, c.family, address, this[kSockaddr](), c.type, c.proto, lookup);
   }
 
@@ -323,6 +345,7 @@ export class Socket implements Disposable {
    * @throws {RangeError} negative/NaN · {TypeError} not a number · {OSError} EBADF
    */
   settimeout(value: number | null): void {
+    if (value === undefined) throw new TypeError('settimeout() takes exactly one argument (0 given)');
     const t = toTimeout(value);
     this.#setMode(t, 'settimeout');
   }
@@ -395,6 +418,11 @@ export class Socket implements Disposable {
       if (r >= 0) {
         const c = this.#core;
         const conn = adoptSocket(r, c.family, c.type, c.proto);
+        // BSD and macOS pass the listener's O_NONBLOCK on to the new
+        // descriptor; a blocking-mode socket must have a blocking one.
+        if (!ACCEPT_CLEARS_NONBLOCK && conn.#timeout === null && this.#timeout !== null) {
+          native.set_nonblocking(r, false);
+        }
         return [conn, decodeScratch(scratch)];
       }
       deadline = this[kWait](r, POLLIN, 'accept', deadline);
@@ -552,7 +580,7 @@ export class Socket implements Disposable {
     let deadline = -1;
     for (;;) {
       const r = native.recv(fd, buf, 0, n, fl);
-      if (r >= 0) return small ? buf.subarray(0, r) : Buffer.from(buf.subarray(0, r));
+      if (r >= 0) return small ? (r === n ? buf : buf.subarray(0, r)) : Buffer.from(buf.subarray(0, r));
       deadline = this[kWait](r, POLLIN, 'recv', deadline);
     }
   }
@@ -654,7 +682,10 @@ export class Socket implements Disposable {
     const fd = this[kFd]('sendall');
     const total = bytes.byteLength;
     let off = 0;
-    let deadline = -1;
+    // The deadline runs from the call's start (CPython's sock_sendall): the
+    // partial sends before the first wait count against the timeout too.
+    const t = this.#timeout;
+    let deadline = t !== null && t > 0 ? now() + t * 1000 : -1;
     while (off < total || total === 0) {
       const r = native.send(fd, bytes, off, total - off, fl);
       if (r >= 0) {
@@ -673,15 +704,16 @@ export class Socket implements Disposable {
    *   {gaierror} host does not resolve · {TypeError} wrong arguments
    */
   sendto(data: ArrayBufferView | ArrayBuffer, flagsOrAddress: unknown, address?: unknown): number {
+    const argc = arguments.length;
+    if (argc < 2 || argc > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${argc} given)`);
+    // Python's order: data, then flags, then the address.
+    const bytes = toBytes('sendto', data);
     let fl = 0;
     let addr: unknown = flagsOrAddress;
-    if (arguments.length >= 3) {
+    if (argc === 3) {
       fl = toFlags('sendto', flagsOrAddress);
       addr = address;
-    } else if (arguments.length < 2) {
-      throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
     }
-    const bytes = toBytes('sendto', data);
     const fd = this[kFd]('sendto');
     const len = this.#encodeCached(addr);
     let deadline = -1;
@@ -699,9 +731,7 @@ export class Socket implements Disposable {
         addr[0] === k.a0 && addr[1] === k.a1) {
       return k.len;
     }
-    if (addr === null || addr === undefined) {
-      throw new TypeError(`sendto(): address must be given, not ${typeName(addr)}`);
-    }
+    // null/undefined reach the codec, which names the family's expected form.
     const len = this[kEncode]('sendto', addr);
     const c = this.#core;
     if (Array.isArray(addr) && addr.length === 2 && (c.family === AF_INET || c.family === AF_INET6)) {
@@ -781,19 +811,7 @@ export class Socket implements Disposable {
 
   /** Python's repr, with symbolic family and type names. */
   toString(): string {
-    const c = this.#core;
-    const closed = this.#closed;
-    let s = describe(c, closed);
-    if (c.fd >= 0) {
-      try {
-        s += `, laddr=${formatAddress(this.getsockname())}`;
-      } catch { /* unbound or not a socket any more */ }
-      try {
-        const peer = this.getpeername();
-        if (peer !== null && peer !== '') s += `, raddr=${formatAddress(peer)}`;
-      } catch { /* not connected */ }
-    }
-    return `${s}>`;
+    return describe(this.#core, this.#closed, this[kScratch]());
   }
 
   [inspect.custom](): string {

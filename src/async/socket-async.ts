@@ -1,20 +1,741 @@
 /**
- * The `sock.async` view: Promise twins of every waiting method (DESIGN §3).
- * Owned by the async work (issue 3); this stub keeps the contract.
+ * The `sock.async` view: Promise twins of every waiting method (DESIGN §3),
+ * same names and arguments, plus an optional last `{ signal }` argument.
+ *
+ * Each twin first tries its system call without blocking — `MSG_DONTWAIT`
+ * for recv/send and their variants, so the descriptor's mode stays what the
+ * sync API expects; `O_NONBLOCK` for accept and connect, which have no such
+ * flag (see docs/async.md) — and only on EAGAIN queues a waiter on the
+ * socket's watcher (./reactor.ts). A twin never throws synchronously: bad
+ * arguments reject with the sync method's error classes.
  */
 import type { Socket } from '../socket.js';
+import { adoptSocket, nbytesFor } from '../socket.js';
+import { MSG_DONTWAIT, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../constants.js';
+import { OSError, errnoError, timedOut } from '../errors.js';
+import { type SockAddr, decodeScratch, encodeAddress, hostNeedingLookup } from '../address.js';
+import { EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLOUT, now } from '../deadline.js';
+import { kFd, kOnClose, kScratch } from '../internal.js';
+import { native } from '../native.js';
+import { toBytes, toFlags, toSize, toWritableBytes, typeName } from '../validate.js';
+import { READABLE, WRITABLE, type Waiter, type Watcher, openWatcher, watcherFinalizer } from './reactor.js';
+import { lookupHost } from './lookup.js';
 
-export class SocketAsync {
+/** The options object every twin takes as its last argument. */
+export interface AsyncOptions {
+  /** Cancels the wait: the twin rejects with an AbortError and consumes nothing. */
+  signal?: AbortSignal;
+}
+
+/** Rejection of a twin cancelled through its AbortSignal (`code` 'ABORT_ERR', `cause` the signal's reason). */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+  override get name(): string {
+    return 'AbortError';
+  }
+}
+
+const AGAIN: unique symbol = Symbol('again');
+type Again = typeof AGAIN;
+
+const RECV_POOL_LIMIT = 4096;
+const ITER_CHUNK = 65536;
+const soError = new Int32Array(1);
+const soErrorBytes = new Uint8Array(soError.buffer);
+
+/** Whether `v` is the trailing options object rather than a positional argument. */
+export function isOptions(v: unknown): v is AsyncOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+    !(v instanceof ArrayBuffer) && !(v instanceof SharedArrayBuffer);
+}
+
+/** The validated signal of `options` (undefined when none); throws AbortError if already aborted. */
+export function signalOf(caller: string, options: unknown): AbortSignal | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (!isOptions(options)) throw new TypeError(`${caller}(): options must be an object, not ${typeName(options)}`);
+  const s = options.signal;
+  if (s === undefined || s === null) return undefined;
+  if (!(s instanceof AbortSignal)) {
+    throw new TypeError(`${caller}(): options.signal must be an AbortSignal, not ${typeName(s)}`);
+  }
+  if (s.aborted) throw abortError(s);
+  return s;
+}
+
+export function abortError(signal: AbortSignal): AbortError {
+  return new AbortError('The operation was aborted', { cause: signal.reason });
+}
+
+/**
+ * Splits `(a, b, options)` where options may take the place of `b`:
+ * returns b (undefined when it was the options) and the options.
+ */
+function trailing(caller: string, b: unknown, c: unknown, max: number, given: number): [unknown, unknown] {
+  if (given > max + 1) throw new TypeError(`${caller}() takes at most ${max} arguments and an options object (${given} given)`);
+  if (c === undefined && isOptions(b)) return [undefined, b];
+  return [b, c];
+}
+
+function deadlineOf(sock: Socket): number {
+  const t = sock.gettimeout();
+  // A non-blocking socket (timeout 0) waits without limit: the event loop is
+  // what makes it non-blocking here (asyncio's sock_* methods do the same).
+  return t === null || t === 0 ? -1 : now() + t * 1000;
+}
+
+function onTimer(op: Op<unknown>): void {
+  op.timedOut();
+}
+
+/**
+ * One twin call in flight: `attempt()` makes the system call (AGAIN on
+ * EAGAIN); the base class owns the Promise, the timer, the abort listener and
+ * the place in the watcher's queue.
+ */
+abstract class Op<T> implements Waiter {
+  readonly fd: number;
+  readonly syscall: string;
+  #resolve: ((v: T) => void) | undefined;
+  #reject: ((e: unknown) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+  #watcher: Watcher | null = null;
+
+  constructor(fd: number, syscall: string) {
+    this.fd = fd;
+    this.syscall = syscall;
+  }
+
+  /** The system call, retried across EINTR: a result, AGAIN, or a throw. */
+  abstract attempt(): T | Again;
+
+  /** Runs when the operation ends, whichever way (connect restores the mode). */
+  protected done(): void { /* nothing by default */ }
+
+  /** The value a timeout resolves with, or AGAIN to reject with TimeoutError. */
+  protected timeoutValue(): T | Again {
+    return AGAIN;
+  }
+
+  /** Tries now; waits on `events` of the view's watcher only if the call would block. */
+  run(view: SocketAsync, events: number, deadline: number, signal: AbortSignal | undefined): Promise<T> {
+    let v: T | Again;
+    try {
+      v = this.attempt();
+    } catch (e) {
+      this.done();
+      return Promise.reject(e);
+    }
+    if (v !== AGAIN) {
+      this.done();
+      return Promise.resolve(v);
+    }
+    if (deadline >= 0 && deadline <= now()) {
+      this.done();
+      return Promise.reject(timedOut(this.syscall));
+    }
+    let w: Watcher;
+    try {
+      w = view.watcher(this.fd);
+    } catch (e) {
+      this.done();
+      return Promise.reject(e);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#watcher = w;
+      if (deadline >= 0) this.#timer = setTimeout(onTimer, Math.max(1, Math.ceil(deadline - now())), this);
+      if (signal !== undefined) {
+        this.#signal = signal;
+        this.#onAbort = () => this.#aborted();
+        signal.addEventListener('abort', this.#onAbort, { once: true });
+      }
+      w.add(this, events);
+    });
+  }
+
+  ready(): boolean {
+    let v: T | Again;
+    try {
+      v = this.attempt();
+    } catch (e) {
+      this.#settle();
+      this.#reject!(e);
+      return true;
+    }
+    if (v === AGAIN) return false;
+    this.#settle();
+    this.#resolve!(v);
+    return true;
+  }
+
+  fail(err: Error | null): void {
+    this.#settle();
+    this.#reject!(err ?? errnoError(EBADF, this.syscall));
+  }
+
+  timedOut(): void {
+    this.#timer = undefined;
+    this.#withdraw();
+    const v = this.timeoutValue();
+    this.#settle();
+    if (v === AGAIN) this.#reject!(timedOut(this.syscall));
+    else this.#resolve!(v);
+  }
+
+  #aborted(): void {
+    this.#onAbort = undefined;
+    const s = this.#signal!;
+    this.#withdraw();
+    this.#settle();
+    this.#reject!(abortError(s));
+  }
+
+  #withdraw(): void {
+    this.#watcher?.remove(this);
+  }
+
+  #settle(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#onAbort !== undefined) this.#signal!.removeEventListener('abort', this.#onAbort);
+    this.#onAbort = undefined;
+    this.#watcher = null;
+    this.done();
+  }
+}
+
+/** Maps a negative result: AGAIN for EAGAIN, true to retry (EINTR), or throws. */
+function failed(r: number, syscall: string): Again | true {
+  const e = -r;
+  if (e === EAGAIN || e === EWOULDBLOCK) return AGAIN;
+  if (e === EINTR) return true;
+  throw errnoError(e, syscall);
+}
+
+class RecvOp extends Op<Buffer> {
+  constructor(fd: number, readonly buf: Buffer, readonly n: number, readonly flags: number,
+    readonly copy: boolean, syscall = 'recv') {
+    super(fd, syscall);
+  }
+  attempt(): Buffer | Again {
+    for (;;) {
+      const r = native.recv(this.fd, this.buf, 0, this.n, this.flags);
+      if (r >= 0) return this.copy ? Buffer.from(this.buf.subarray(0, r)) : this.buf.subarray(0, r);
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class RecvIntoOp extends Op<number> {
+  constructor(fd: number, readonly view: Uint8Array, readonly n: number, readonly flags: number) {
+    super(fd, 'recv_into');
+  }
+  attempt(): number | Again {
+    for (;;) {
+      const r = native.recv(this.fd, this.view, 0, this.n, this.flags);
+      if (r >= 0) return r;
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class RecvfromOp extends Op<[Buffer, SockAddr]> {
+  constructor(fd: number, readonly buf: Buffer, readonly n: number, readonly flags: number,
+    readonly copy: boolean, readonly scratch: Buffer) {
+    super(fd, 'recvfrom');
+  }
+  attempt(): [Buffer, SockAddr] | Again {
+    for (;;) {
+      const r = native.recvfrom(this.fd, this.buf, 0, this.n, this.flags, this.scratch);
+      if (r >= 0) {
+        const data = this.copy ? Buffer.from(this.buf.subarray(0, r)) : this.buf.subarray(0, r);
+        return [data, decodeScratch(this.scratch)];
+      }
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class RecvfromIntoOp extends Op<[number, SockAddr]> {
+  constructor(fd: number, readonly view: Uint8Array, readonly n: number, readonly flags: number,
+    readonly scratch: Buffer) {
+    super(fd, 'recvfrom_into');
+  }
+  attempt(): [number, SockAddr] | Again {
+    for (;;) {
+      const r = native.recvfrom(this.fd, this.view, 0, this.n, this.flags, this.scratch);
+      if (r >= 0) return [r, decodeScratch(this.scratch)];
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class SendOp extends Op<number> {
+  constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number) {
+    super(fd, 'send');
+  }
+  attempt(): number | Again {
+    for (;;) {
+      const r = native.send(this.fd, this.bytes, 0, this.bytes.byteLength, this.flags);
+      if (r >= 0) return r;
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class SendallOp extends Op<void> {
+  #off = 0;
+  constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number) {
+    super(fd, 'sendall');
+  }
+  attempt(): void | Again {
+    const total = this.bytes.byteLength;
+    for (;;) {
+      const r = native.send(this.fd, this.bytes, this.#off, total - this.#off, this.flags);
+      if (r >= 0) {
+        this.#off += r;
+        if (this.#off >= total) return;
+        continue;
+      }
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class SendtoOp extends Op<number> {
+  constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number, public sa: Buffer,
+    readonly salen: number) {
+    super(fd, 'sendto');
+  }
+  attempt(): number | Again {
+    for (;;) {
+      const r = native.sendto(this.fd, this.bytes, 0, this.bytes.byteLength, this.flags, this.sa, this.salen);
+      if (r >= 0) return r;
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class AcceptOp extends Op<[Socket, SockAddr]> {
+  constructor(fd: number, readonly sock: Socket, readonly scratch: Buffer) {
+    super(fd, 'accept');
+  }
+  attempt(): [Socket, SockAddr] | Again {
+    for (;;) {
+      const r = native.accept(this.fd, this.scratch);
+      if (r >= 0) {
+        const s = this.sock;
+        return [adoptSocket(r, s.family, s.type, s.proto), decodeScratch(this.scratch)];
+      }
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+/** connect: the call, then (EINPROGRESS) writability and SO_ERROR. Resolves 0 or, for connect_ex, the errno. */
+class ConnectOp extends Op<number> {
+  #started = false;
+  constructor(fd: number, readonly sock: Socket, readonly sa: Buffer, readonly salen: number,
+    readonly ex: boolean, readonly address: unknown, readonly restoreBlocking: boolean) {
+    super(fd, ex ? 'connect_ex' : 'connect');
+  }
+  attempt(): number | Again {
+    let e: number;
+    if (!this.#started) {
+      this.#started = true;
+      const r = native.connect(this.fd, this.sa, this.salen);
+      if (r === 0) return 0;
+      e = -r;
+      if (e === EINPROGRESS || e === EINTR) return AGAIN;
+    } else {
+      // Readiness is a hint: make sure the connection attempt has finished.
+      const p = native.poll(this.fd, POLLOUT, 0);
+      if (p === 0 || p === -EINTR) return AGAIN;
+      if (p < 0) e = -p;
+      else {
+        soError[0] = 0;
+        const r = native.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, soErrorBytes);
+        e = r < 0 ? -r : soError[0]!;
+      }
+      if (e === 0) return 0;
+    }
+    if (this.ex) return e;
+    throw errnoError(e, 'connect', this.address);
+  }
+  protected override timeoutValue(): number | Again {
+    return this.ex ? EWOULDBLOCK : AGAIN;
+  }
+  protected override done(): void {
+    // A blocking-mode socket was made non-blocking for the call only.
+    if (this.restoreBlocking && this.sock.fileno() === this.fd && this.sock.gettimeout() === null) {
+      native.set_nonblocking(this.fd, false);
+    }
+  }
+}
+
+/**
+ * The Promise twins of one socket (`sock.async`). Every method returns a
+ * Promise and never blocks the thread; see docs/async.md for the contract
+ * (timeouts, cancellation, close semantics).
+ */
+export class SocketAsync implements AsyncIterable<Buffer> {
   readonly #sock: Socket;
+  #watcher: Watcher | null = null;
+  #rxBuf: Buffer | null = null;
+  #sa: Buffer | null = null;
+
   constructor(sock: Socket) {
     this.#sock = sock;
   }
+
   /** The socket this view belongs to. */
   get socket(): Socket {
     return this.#sock;
   }
+
+  /** @internal The socket's watcher, opened on first need; closed with the socket. */
+  watcher(fd: number): Watcher {
+    const w0 = this.#watcher;
+    if (w0 !== null && !w0.isClosed && w0.fd === fd) return w0;
+    const sock = this.#sock;
+    const ref = new WeakRef(sock);
+    const w = openWatcher(fd, () => ref.deref()?.fileno() === fd);
+    this.#watcher = w;
+    watcherFinalizer.register(sock, w, w);
+    sock[kOnClose](() => {
+      watcherFinalizer.unregister(w);
+      w.close();
+    });
+    return w;
+  }
+
+  /** @internal The watcher if one was opened (diagnostics). */
+  get currentWatcher(): Watcher | null {
+    return this.#watcher;
+  }
+
+  #rx(n: number): [Buffer, boolean] {
+    if (n <= RECV_POOL_LIMIT) return [Buffer.allocUnsafe(n), false];
+    if (this.#rxBuf === null || this.#rxBuf.length < n) this.#rxBuf = Buffer.allocUnsafeSlow(n);
+    return [this.#rxBuf, true];
+  }
+
+  /** Encodes `address` into this view's own sockaddr buffer (never the sync API's cached one). */
+  #encode(caller: string, address: unknown, packed: Uint8Array | null): [Buffer, number] {
+    const s = this.#sock;
+    const out = (this.#sa ??= Buffer.alloc(128));
+    const lookup = packed === null ? undefined : (): Uint8Array => packed;
+    const len = encodeAddress(caller, s.family, address, out, s.type, s.proto, lookup);
+    return [out, len];
+  }
+
+  /** A private copy of the encoded address, for an operation that has to wait. */
+  static #own(sa: Buffer, len: number): Buffer {
+    const b = Buffer.alloc(128);
+    sa.copy(b, 0, 0, len);
+    return b;
+  }
+
+  /**
+   * Accepts a connection: `[conn, address]`. The new socket takes the default
+   * timeout, as the sync accept.
+   * @syscall accept4(2) SOCK_CLOEXEC on an O_NONBLOCK descriptor — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {OSError} EBADF (closed, also while waiting), EINVAL, EMFILE
+   */
+  accept(options?: AsyncOptions): Promise<[Socket, SockAddr]> {
+    try {
+      if (arguments.length > 1) throw new TypeError(`accept() takes no arguments besides options (${arguments.length} given)`);
+      const signal = signalOf('accept', options);
+      const sock = this.#sock;
+      const fd = sock[kFd]('accept');
+      // accept has no per-call non-blocking flag: a blocking-mode listener is
+      // switched to O_NONBLOCK for good (its sync accept still blocks, by poll).
+      if (sock.gettimeout() === null && native.get_nonblocking(fd) === 0) {
+        const r = native.set_nonblocking(fd, true);
+        if (r < 0) throw errnoError(-r, 'fcntl');
+      }
+      return new AcceptOp(fd, sock, sock[kScratch]()).run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Connects; host names are resolved off the thread first (libuv's thread pool).
+   * @syscall connect(2) on an O_NONBLOCK descriptor, then SO_ERROR — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) {ConnectionRefusedError} · {TimeoutError} · {AbortError} · {gaierror} ·
+   *   {OSError} EISCONN, ENETUNREACH, EBADF · {TypeError}/{RangeError} malformed address
+   */
+  connect(address: unknown, options?: AsyncOptions): Promise<void> {
+    return this.#connect('connect', false, address, options, arguments.length).then(() => undefined);
+  }
+
+  /**
+   * Like connect(), but resolves with the errno (0 on success; EWOULDBLOCK on
+   * timeout) instead of rejecting for system-call failures.
+   * @syscall connect(2) — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) {AbortError} · {gaierror} · {TypeError}/{RangeError} malformed address
+   */
+  connect_ex(address: unknown, options?: AsyncOptions): Promise<number> {
+    return this.#connect('connect_ex', true, address, options, arguments.length);
+  }
+
+  #connect(caller: string, ex: boolean, address: unknown, options: unknown, given: number): Promise<number> {
+    try {
+      if (given > 2) throw new TypeError(`${caller}() takes exactly one argument and an options object (${given} given)`);
+      if (given < 1) throw new TypeError(`${caller}() takes exactly one argument (0 given)`);
+      const signal = signalOf(caller, options);
+      const sock = this.#sock;
+      sock[kFd](caller);
+      const host = hostNeedingLookup(sock.family, address);
+      if (host === null) return this.#connectTo(caller, ex, address, null, signal);
+      return lookupHost(caller, host, sock.family, signal)
+        .then((packed) => this.#connectTo(caller, ex, address, packed, signal));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #connectTo(caller: string, ex: boolean, address: unknown, packed: Uint8Array | null,
+    signal: AbortSignal | undefined): Promise<number> {
+    try {
+      if (signal?.aborted) throw abortError(signal);
+      const sock = this.#sock;
+      const fd = sock[kFd](caller);
+      const [sa, len] = this.#encode(caller, address, packed);
+      const blocking = sock.gettimeout() === null;
+      if (blocking) {
+        const r = native.set_nonblocking(fd, true);
+        if (r < 0) throw errnoError(-r, 'fcntl');
+      }
+      const op = new ConnectOp(fd, sock, SocketAsync.#own(sa, len), len, ex, address, blocking);
+      return op.run(this, WRITABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives up to `bufsize` bytes; an empty Buffer means the peer closed.
+   * @syscall recv(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {ConnectionResetError} · {OSError} EBADF, ENOTCONN ·
+   *   {RangeError} negative bufsize · {TypeError}
+   */
+  recv(bufsize: number, flags?: number | AsyncOptions, options?: AsyncOptions): Promise<Buffer> {
+    try {
+      const [fl0, opts] = trailing('recv', flags, options, 2, arguments.length);
+      const n = toSize('recv', 'bufsize', bufsize, 'negative buffersize in recv');
+      const fl = toFlags('recv', fl0);
+      const signal = signalOf('recv', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recv');
+      if (n === 0) return Promise.resolve(Buffer.alloc(0));
+      const [buf, copy] = this.#rx(n);
+      return new RecvOp(fd, buf, n, fl | MSG_DONTWAIT, copy).run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives into `buffer` (at most `nbytes`, default its length); resolves with the count.
+   * @syscall recv(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {OSError} · {RangeError} nbytes beyond the buffer ·
+   *   {TypeError} not a writable buffer
+   */
+  recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes?: number | AsyncOptions, flags?: number | AsyncOptions,
+    options?: AsyncOptions): Promise<number> {
+    try {
+      const [nb, fl0, opts] = trailing3('recv_into', nbytes, flags, options, arguments.length);
+      const view = toWritableBytes('recv_into', buffer);
+      const n = nbytesFor('recv_into', view, nb, 'buffer too small for requested bytes');
+      const fl = toFlags('recv_into', fl0);
+      const signal = signalOf('recv_into', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recv_into');
+      return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT).run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives up to `bufsize` bytes and the sender's address: `[data, address]`.
+   * @syscall recvfrom(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {OSError} · {RangeError} negative bufsize
+   */
+  recvfrom(bufsize: number, flags?: number | AsyncOptions, options?: AsyncOptions): Promise<[Buffer, SockAddr]> {
+    try {
+      const [fl0, opts] = trailing('recvfrom', flags, options, 2, arguments.length);
+      const n = toSize('recvfrom', 'bufsize', bufsize, 'negative buffersize in recvfrom');
+      const fl = toFlags('recvfrom', fl0);
+      const signal = signalOf('recvfrom', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recvfrom');
+      const [buf, copy] = this.#rx(Math.max(n, 1));
+      return new RecvfromOp(fd, buf, n, fl | MSG_DONTWAIT, copy, Buffer.alloc(136))
+        .run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives into `buffer`: `[nbytes, address]`.
+   * @syscall recvfrom(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {OSError} · {RangeError} nbytes beyond the buffer
+   */
+  recvfrom_into(buffer: ArrayBufferView | ArrayBuffer, nbytes?: number | AsyncOptions,
+    flags?: number | AsyncOptions, options?: AsyncOptions): Promise<[number, SockAddr]> {
+    try {
+      const [nb, fl0, opts] = trailing3('recvfrom_into', nbytes, flags, options, arguments.length);
+      const view = toWritableBytes('recvfrom_into', buffer);
+      const n = nbytesFor('recvfrom_into', view, nb, 'nbytes is greater than the length of the buffer');
+      const fl = toFlags('recvfrom_into', fl0);
+      const signal = signalOf('recvfrom_into', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recvfrom_into');
+      return new RecvfromIntoOp(fd, view, n, fl | MSG_DONTWAIT, Buffer.alloc(136))
+        .run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Sends bytes; resolves with how many were sent (possibly fewer than given).
+   * @syscall send(2) MSG_DONTWAIT — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) {BrokenPipeError} · {ConnectionResetError} · {TimeoutError} · {AbortError} ·
+   *   {OSError} · {TypeError} not bytes-like
+   */
+  send(data: ArrayBufferView | ArrayBuffer, flags?: number | AsyncOptions, options?: AsyncOptions): Promise<number> {
+    try {
+      const [fl0, opts] = trailing('send', flags, options, 2, arguments.length);
+      const bytes = toBytes('send', data);
+      const fl = toFlags('send', fl0);
+      const signal = signalOf('send', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('send');
+      return new SendOp(fd, bytes, fl | MSG_DONTWAIT).run(this, WRITABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Sends every byte; the timeout bounds the whole call. On timeout or abort
+   * some of the data may have been sent.
+   * @syscall send(2) MSG_DONTWAIT, repeated — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) {TimeoutError} · {AbortError} · {BrokenPipeError} · {OSError} · {TypeError}
+   */
+  sendall(data: ArrayBufferView | ArrayBuffer, flags?: number | AsyncOptions, options?: AsyncOptions): Promise<void> {
+    try {
+      const [fl0, opts] = trailing('sendall', flags, options, 2, arguments.length);
+      const bytes = toBytes('sendall', data);
+      const fl = toFlags('sendall', fl0);
+      const signal = signalOf('sendall', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('sendall');
+      return new SendallOp(fd, bytes, fl | MSG_DONTWAIT).run(this, WRITABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Sends a datagram: `sendto(data, address)` or `sendto(data, flags, address)`,
+   * then optionally the options object. Host names resolve off the thread.
+   * @syscall sendto(2) MSG_DONTWAIT — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) {OSError} EMSGSIZE, EACCES, EISCONN · {TimeoutError} · {AbortError} ·
+   *   {gaierror} · {TypeError} wrong arguments
+   */
+  sendto(data: ArrayBufferView | ArrayBuffer, flagsOrAddress: unknown, address?: unknown,
+    options?: AsyncOptions): Promise<number> {
+    try {
+      let n = arguments.length;
+      let opts: unknown;
+      if (n >= 3 && isOptions(arguments[n - 1])) {
+        opts = arguments[n - 1];
+        n--;
+      }
+      let fl = 0;
+      let addr: unknown = flagsOrAddress;
+      if (n === 3) {
+        fl = toFlags('sendto', flagsOrAddress);
+        addr = address;
+      } else if (n !== 2) {
+        throw new TypeError(`sendto() takes 2 or 3 arguments and an options object (${arguments.length} given)`);
+      }
+      const bytes = toBytes('sendto', data);
+      if (addr === null || addr === undefined) {
+        throw new TypeError(`sendto(): address must be given, not ${typeName(addr)}`);
+      }
+      const signal = signalOf('sendto', opts);
+      const sock = this.#sock;
+      sock[kFd]('sendto');
+      const host = hostNeedingLookup(sock.family, addr);
+      if (host === null) return this.#sendto(bytes, fl, addr, null, signal);
+      return lookupHost('sendto', host, sock.family, signal)
+        .then((packed) => this.#sendto(bytes, fl, addr, packed, signal));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #sendto(bytes: Uint8Array, fl: number, addr: unknown, packed: Uint8Array | null,
+    signal: AbortSignal | undefined): Promise<number> {
+    try {
+      if (signal?.aborted) throw abortError(signal);
+      const sock = this.#sock;
+      const fd = sock[kFd]('sendto');
+      const [sa, len] = this.#encode('sendto', addr, packed);
+      const op = new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len);
+      // The shared encoding buffer is reused by the next call: an operation
+      // that waits keeps its own copy (run() tries once with the shared one).
+      const p = op.run(this, WRITABLE, deadlineOf(sock), signal);
+      op.sa = SocketAsync.#own(sa, len);
+      return p;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Incoming data of a stream socket, chunk by chunk (up to 64 KiB each),
+   * until the peer closes. Breaking out of the loop leaves the socket open.
+   * @syscall recv(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws {TypeError} not a SOCK_STREAM socket · the errors of recv()
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    if (this.#sock.type !== SOCK_STREAM) {
+      throw new TypeError('async iteration needs a SOCK_STREAM socket (a datagram may be empty)');
+    }
+    for (;;) {
+      const chunk = await this.recv(ITER_CHUNK);
+      if (chunk.length === 0) return;
+      yield chunk;
+    }
+  }
+}
+
+/** `(a, b, c, options)` where options may take the place of b or c. */
+function trailing3(caller: string, b: unknown, c: unknown, d: unknown, given: number): [unknown, unknown, unknown] {
+  if (given > 4) throw new TypeError(`${caller}() takes at most 3 arguments and an options object (${given} given)`);
+  if (d === undefined) {
+    if (c === undefined && isOptions(b)) return [undefined, undefined, b];
+    if (isOptions(c)) return [b, undefined, c];
+  }
+  return [b, c, d];
 }
 
 export function asyncViewFor(sock: Socket): SocketAsync {
   return new SocketAsync(sock);
 }
+
+export { OSError };

@@ -1,0 +1,123 @@
+/* Host name, network interfaces and inet_aton: thin wrappers of
+ * gethostname(2), sethostname(2), if_nameindex(3), if_nametoindex(3),
+ * if_indextoname(3) and inet_aton(3).  Results are >= 0 / values, or -errno
+ * (native/README.md).  Names cross as bytes; TypeScript decodes them the way
+ * Python does (file-system encoding with surrogateescape). */
+#include "bs.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A NUL-terminated copy of a bytes argument (malloc'ed), or NULL after throwing. */
+static char *bytes_cstr(napi_env env, napi_value v, size_t *len) {
+  void *data;
+  size_t n;
+  if (!bs_get_bytes(env, v, &data, &n)) return NULL;
+  char *s = malloc(n + 1);
+  if (!s) {
+    napi_throw_error(env, NULL, "native: out of memory");
+    return NULL;
+  }
+  memcpy(s, data, n);
+  s[n] = '\0';
+  if (len) *len = n;
+  return s;
+}
+
+/* gethostname() -> Buffer | -errno */
+static napi_value js_gethostname(napi_env env, napi_callback_info info) {
+  char buf[1024];
+  if (gethostname(buf, sizeof buf - 1) < 0) return bs_int(env, -errno);
+  buf[sizeof buf - 1] = '\0';
+  return bs_buffer_copy(env, buf, strlen(buf));
+}
+
+/* sethostname(nameBytes) -> 0 | -errno */
+static napi_value js_sethostname(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  void *data;
+  size_t n;
+  if (!bs_get_bytes(env, argv[0], &data, &n)) return NULL;
+  if (sethostname(data, n) < 0) return bs_int(env, -errno);
+  return bs_int(env, 0);
+}
+
+/* if_nameindex() -> [[index, nameBuffer], ...] | -errno */
+static napi_value js_if_nameindex(napi_env env, napi_callback_info info) {
+  struct if_nameindex *ni = if_nameindex();
+  if (!ni) return bs_int(env, -errno);
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t k = 0;
+  for (struct if_nameindex *p = ni; p->if_index != 0 || p->if_name != NULL; p++) {
+    napi_value pair;
+    napi_create_array_with_length(env, 2, &pair);
+    napi_set_element(env, pair, 0, bs_int(env, p->if_index));
+    napi_set_element(env, pair, 1, bs_buffer_copy(env, p->if_name, strlen(p->if_name)));
+    napi_set_element(env, list, k++, pair);
+  }
+  if_freenameindex(ni);
+  return list;
+}
+
+/* if_nametoindex(nameBytes) -> index (0: no such interface) */
+static napi_value js_if_nametoindex(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  char *name = bytes_cstr(env, argv[0], NULL);
+  if (!name) return NULL;
+  unsigned idx = if_nametoindex(name);
+  free(name);
+  return bs_int(env, idx);
+}
+
+/* if_indextoname(index) -> Buffer | -errno */
+static napi_value js_if_indextoname(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  uint32_t idx;
+  if (!bs_get_u32(env, argv[0], &idx)) return NULL;
+  char name[IF_NAMESIZE + 1];
+  if (!if_indextoname(idx, name)) return bs_int(env, -errno);
+  return bs_buffer_copy(env, name, strlen(name));
+}
+
+/* inet_aton(text) -> Buffer(4) | null (not an address) */
+static napi_value js_inet_aton(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  char text[256];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
+    BS_THROW_TYPE(env, "native: expected a string");
+  /* A longer text may still be an address followed by junk after a space
+   * (glibc stops there), so read it whole. */
+  if (n >= sizeof text - 1) {
+    size_t full;
+    napi_get_value_string_utf8(env, argv[0], NULL, 0, &full);
+    char *big = malloc(full + 1);
+    if (!big) {
+      napi_throw_error(env, NULL, "native: out of memory");
+      return NULL;
+    }
+    napi_get_value_string_utf8(env, argv[0], big, full + 1, &n);
+    struct in_addr a;
+    int ok = inet_aton(big, &a);
+    free(big);
+    return ok ? bs_buffer_copy(env, &a, 4) : bs_null(env);
+  }
+  struct in_addr a;
+  if (!inet_aton(text, &a)) return bs_null(env);
+  return bs_buffer_copy(env, &a, 4);
+}
+
+void bs_register_netinfo(napi_env env, napi_value exports) {
+  bs_export(env, exports, "gethostname", js_gethostname);
+  bs_export(env, exports, "sethostname", js_sethostname);
+  bs_export(env, exports, "if_nameindex", js_if_nameindex);
+  bs_export(env, exports, "if_nametoindex", js_if_nametoindex);
+  bs_export(env, exports, "if_indextoname", js_if_indextoname);
+  bs_export(env, exports, "inet_aton", js_inet_aton);
+}

@@ -1,0 +1,238 @@
+/**
+ * The readiness half of the Promise twins (DESIGN §3): one libuv `uv_poll_t`
+ * per socket on this environment's loop (native/reactor.c), read and write
+ * waiter queues, and the rules that keep the watcher cheap:
+ *
+ * - A watcher is opened lazily, the first time a twin has to wait, and stays
+ *   armed while waiters come and go: re-arming costs libuv two `epoll_ctl`s,
+ *   the price asyncio pays per message. A direction is disarmed lazily, when
+ *   an event arrives that no waiter wants (level-triggered polling would
+ *   otherwise report it again every loop turn), or at once when a waiter is
+ *   withdrawn (abort, timeout).
+ * - Watchers never keep the process alive; one reference on the reactor is
+ *   held while any waiter is pending anywhere in this environment.
+ * - Readiness is a hint: a woken waiter retries its system call and waits
+ *   again on EAGAIN, so spurious wake-ups cost one failed call.
+ * - Closing the socket stops the watcher first, rejects every waiter, and
+ *   only then lets the descriptor close (through `sock[kOnClose]`).
+ */
+import { native } from '../native.js';
+import { errnoError } from '../errors.js';
+import { constants as osConstants } from 'node:os';
+
+/** libuv's UV_READABLE / UV_WRITABLE. */
+export const READABLE = 1;
+export const WRITABLE = 2;
+
+const EEXIST = osConstants.errno.EEXIST;
+
+interface ReactorBinding {
+  open(fd: number): number;
+  arm(slot: number, events: number): number;
+  close(slot: number): number;
+  ref(on: boolean): void;
+  state(slot: number): number;
+  stats(): [number, number];
+}
+
+interface ReactorNative {
+  reactor_init(dispatch: (count: number) => void, queue: Int32Array): ReactorBinding;
+}
+
+/** Something waiting for readiness: retried on each wake-up of its direction. */
+export interface Waiter {
+  /** Retries the operation; true once it has settled (it then leaves the queue). */
+  ready(): boolean;
+  /**
+   * Rejects: with `err`, or with EBADF naming the waiter's own call when `err`
+   * is null (the socket closed while waiting; the descriptor is still open here).
+   */
+  fail(err: Error | null): void;
+}
+
+// Pairs (slot, events) written by the native poll callbacks; 1024 pairs is
+// libuv's own batch of epoll events per turn.
+const queue = new Int32Array(2048);
+let binding: ReactorBinding | null = null;
+const bySlot: Array<Watcher | undefined> = [];
+const byFd = new Map<number, Watcher>();
+let pending = 0;
+
+function reactor(): ReactorBinding {
+  return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue));
+}
+
+function dispatch(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const w = bySlot[queue[2 * i]!];
+    if (w === undefined) continue; // closed since the event was queued
+    try {
+      w.fire(queue[2 * i + 1]!);
+    } catch (e) {
+      // A waiter's own failure is its Promise's business; anything reaching
+      // here is a bug, reported without stopping the other sockets' events.
+      queueMicrotask(() => { throw e; });
+    }
+  }
+}
+
+function addPending(n: number): void {
+  const before = pending;
+  pending += n;
+  if (before === 0 && pending > 0) reactor().ref(true);
+  else if (before > 0 && pending === 0) reactor().ref(false);
+}
+
+/** One socket's watcher: the uv_poll_t slot and its two waiter queues. */
+export class Watcher {
+  readonly slot: number;
+  readonly fd: number;
+  #armed = 0;
+  #closed = false;
+  #readers: Waiter[] = [];
+  #writers: Waiter[] = [];
+  /** Whether the watcher's socket is gone (for evicting stale watchers). */
+  readonly #alive: () => boolean;
+
+  constructor(slot: number, fd: number, alive: () => boolean) {
+    this.slot = slot;
+    this.fd = fd;
+    this.#alive = alive;
+  }
+
+  /** Queues `w` for `events` (READABLE or WRITABLE), arming the direction if needed. */
+  add(w: Waiter, events: number): void {
+    if (this.#closed) {
+      w.fail(null);
+      return;
+    }
+    (events === READABLE ? this.#readers : this.#writers).push(w);
+    addPending(1);
+    if ((this.#armed & events) === 0) this.#arm(this.#armed | events);
+  }
+
+  /** Withdraws `w` (abort, timeout): the direction is disarmed if nobody else waits on it. */
+  remove(w: Waiter): void {
+    for (const [q, dir] of [[this.#readers, READABLE], [this.#writers, WRITABLE]] as const) {
+      const i = q.indexOf(w);
+      if (i < 0) continue;
+      q.splice(i, 1);
+      addPending(-1);
+      if (q.length === 0 && !this.#closed) this.#arm(this.#armed & ~dir);
+      return;
+    }
+  }
+
+  /** Handles one readiness report: libuv event bits, or a negative uv error (wakes everyone). */
+  fire(events: number): void {
+    if (events < 0) events = READABLE | WRITABLE;
+    let idle = 0;
+    if (events & READABLE) {
+      if (this.#readers.length === 0) idle |= READABLE;
+      else this.#wake(this.#readers);
+    }
+    if (events & WRITABLE) {
+      if (this.#writers.length === 0) idle |= WRITABLE;
+      else this.#wake(this.#writers);
+    }
+    if (idle !== 0 && !this.#closed) this.#arm(this.#armed & ~idle);
+  }
+
+  #wake(q: Waiter[]): void {
+    // FIFO; the first waiter that still gets EAGAIN stops the round: what is
+    // left for the others will be reported again (level-triggered).
+    while (q.length > 0 && !this.#closed) {
+      const w = q[0]!;
+      if (!w.ready()) return;
+      if (q[0] === w) q.shift();
+      else {
+        const i = q.indexOf(w);
+        if (i < 0) continue; // already withdrawn and counted
+        q.splice(i, 1);
+      }
+      addPending(-1);
+    }
+  }
+
+  #arm(events: number): void {
+    const r = reactor().arm(this.slot, events);
+    if (r < 0) {
+      // libuv refused (e.g. the descriptor was closed behind our back):
+      // nobody can be woken any more, so every waiter fails now.
+      this.#failAll(errnoError(-r, 'uv_poll_start'));
+      return;
+    }
+    this.#armed = events;
+  }
+
+  #failAll(err: Error | null): void {
+    const all = [...this.#readers, ...this.#writers];
+    this.#readers = [];
+    this.#writers = [];
+    if (all.length > 0) addPending(-all.length);
+    for (const w of all) w.fail(err);
+  }
+
+  /** Stops and closes the watcher, then rejects every waiter. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    reactor().close(this.slot);
+    bySlot[this.slot] = undefined;
+    if (byFd.get(this.fd) === this) byFd.delete(this.fd);
+    this.#failAll(null);
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether the socket this watcher served is still open on `fd`. */
+  get alive(): boolean {
+    return this.#alive();
+  }
+
+  /** Waiters queued now (read, write). */
+  get waiters(): [number, number] {
+    return [this.#readers.length, this.#writers.length];
+  }
+
+  /** The native view: armed mask (1 read, 2 write), 4 active in libuv, 8 referenced; -1 closed. */
+  get nativeState(): number {
+    return this.#closed ? -1 : reactor().state(this.slot);
+  }
+}
+
+/**
+ * Opens a watcher on `fd`. A watcher left on the same number by a socket that
+ * is gone (collected before its finalizer ran) is evicted first; libuv allows
+ * one watcher per descriptor per loop.
+ * @throws {OSError} EEXIST when a live socket of this environment already watches `fd`
+ */
+export function openWatcher(fd: number, alive: () => boolean): Watcher {
+  const r = reactor();
+  let slot = r.open(fd);
+  if (slot === -EEXIST) {
+    const stale = byFd.get(fd);
+    if (stale !== undefined && !stale.alive) {
+      stale.close();
+      slot = r.open(fd);
+    }
+  }
+  if (slot < 0) throw errnoError(-slot, 'uv_poll_init');
+  const w = new Watcher(slot, fd, alive);
+  bySlot[slot] = w;
+  byFd.set(fd, w);
+  return w;
+}
+
+/** Closes a watcher whose socket was garbage-collected (it had no waiters: they keep it alive). */
+export const watcherFinalizer = new FinalizationRegistry<Watcher>((w) => w.close());
+
+/** For tests and docs/async.md: pending waiters in this environment, open watchers, reactor referenced. */
+export function reactorStats(): { pending: number; watchers: number; referenced: boolean } {
+  if (binding === null) return { pending, watchers: 0, referenced: false };
+  const [watchers, refd] = binding.stats();
+  return { pending, watchers, referenced: refd === 1 };
+}
+
