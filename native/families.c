@@ -119,13 +119,11 @@ __attribute__((unused)) static napi_value u64_bigint(napi_env env, uint64_t v) {
   return out;
 }
 
-/* An interface name (bytes, no NUL) to its index: index | -errno.  The
- * empty name is index 0 ("any"), as for CAN. */
+/* An interface name (bytes, no NUL) to its index: index | -errno. */
 static int64_t ifindex_of(const void *name, size_t len) {
   char buf[IF_NAMESIZE];
-  if (len == 0) return 0;
-  /* A name that cannot fit is no device (glibc's if_nametoindex agrees). */
-  if (len >= sizeof buf || memchr(name, 0, len) != NULL) return -ENODEV;
+  /* An empty name, or one that cannot fit, is no device (as SIOCGIFINDEX). */
+  if (len == 0 || len >= sizeof buf || memchr(name, 0, len) != NULL) return -ENODEV;
   memcpy(buf, name, len);
   buf[len] = '\0';
   unsigned idx = if_nametoindex(buf);

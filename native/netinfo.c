@@ -113,6 +113,30 @@ static napi_value js_inet_aton(napi_env env, napi_callback_info info) {
   return bs_buffer_copy(env, &a, 4);
 }
 
+/* inet_pton_into(family, text, out16) -> 4 | 16 (bytes written to out16),
+ * 0 (not an address), -1 (the text holds a NUL), -errno.  The packed bytes go
+ * into a caller's buffer so the hot path allocates nothing here. */
+static napi_value js_inet_pton_into(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 3);
+  int32_t family;
+  if (!bs_get_i32(env, argv[0], &family)) return NULL;
+  void *out;
+  size_t cap;
+  if (!bs_get_bytes(env, argv[2], &out, &cap)) return NULL;
+  if (cap < 16) BS_THROW_RANGE(env, "native: inet_pton_into needs 16 bytes");
+  char text[INET6_ADDRSTRLEN + 16];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[1], text, sizeof text, &n) != napi_ok)
+    BS_THROW_TYPE(env, "native: expected a string");
+  if (strlen(text) != n) return bs_int(env, -1);
+  /* Longer than any address: let the library refuse what it cannot read whole. */
+  if (n >= sizeof text - 1) return bs_int(env, family == AF_INET || family == AF_INET6 ? 0 : -EAFNOSUPPORT);
+  int r = inet_pton(family, text, out);
+  if (r < 0) return bs_int(env, -errno);
+  if (r == 0) return bs_int(env, 0);
+  return bs_int(env, family == AF_INET ? 4 : 16);
+}
+
 void bs_register_netinfo(napi_env env, napi_value exports) {
   bs_export(env, exports, "gethostname", js_gethostname);
   bs_export(env, exports, "sethostname", js_sethostname);
@@ -120,4 +144,5 @@ void bs_register_netinfo(napi_env env, napi_value exports) {
   bs_export(env, exports, "if_nametoindex", js_if_nametoindex);
   bs_export(env, exports, "if_indextoname", js_if_indextoname);
   bs_export(env, exports, "inet_aton", js_inet_aton);
+  bs_export(env, exports, "inet_pton_into", js_inet_pton_into);
 }

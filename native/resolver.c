@@ -185,6 +185,8 @@ static void hostent_call(job *j, const void *addr, socklen_t alen, int af) {
     }
     if (j->hp == NULL) {
       j->failure = F_HERROR;
+      /* The call's own out-parameter.  CPython reads the thread's h_errno,
+       * which glibc does not always set (it can be stale). */
       j->code = herr;
     } else if (j->hp->h_addrtype != af) {
       /* CPython's gethost_common: a hostent of another family. */
@@ -282,7 +284,8 @@ static void exec_getservbyname(job *j) {
 static void exec_getservbyport(job *j) {
   struct servent se, *sp = NULL;
   char buf[4096];
-  getservbyport_r(htons((uint16_t)j->num[0]), j->str[1], &se, buf, sizeof buf, &sp);
+  /* "is": the port is num[0], the protocol the first string. */
+  getservbyport_r(htons((uint16_t)j->num[0]), j->str[0], &se, buf, sizeof buf, &sp);
   if (!sp) {
     fail_message(j, "port/proto not found");
   } else {

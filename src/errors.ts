@@ -7,12 +7,15 @@
 import { constants as osConstants } from 'node:os';
 import { native } from './native.js';
 
+// The headers' own table first (it has every name, Python's choice first among
+// aliases: EAGAIN, ENOTSUP), then Node's for anything it might lack.
+const errnoValues: Record<string, number | undefined> = { ...osConstants.errno, ...native.errno_codes };
 const errnoNames = new Map<number, string>();
-for (const [name, value] of Object.entries(osConstants.errno)) {
-  if (!errnoNames.has(value)) errnoNames.set(value, name);
+for (const table of [native.errno_codes, osConstants.errno as Record<string, number>]) {
+  for (const [name, value] of Object.entries(table)) {
+    if (!errnoNames.has(value)) errnoNames.set(value, name);
+  }
 }
-// EWOULDBLOCK shares EAGAIN's value on Linux; prefer the name Python shows.
-if (osConstants.errno.EAGAIN !== undefined) errnoNames.set(osConstants.errno.EAGAIN, 'EAGAIN');
 
 /** The symbolic name of an errno value ('ECONNREFUSED'), or 'E<n>' if unknown. */
 export function errnoName(errno: number): string {
@@ -111,7 +114,7 @@ type OSErrorClass = new (errno: number, strerror?: string, options?: OSErrorOpti
 const errnoClasses = new Map<number, OSErrorClass>();
 const map = (names: string[], cls: OSErrorClass): void => {
   for (const n of names) {
-    const v = (osConstants.errno as Record<string, number | undefined>)[n];
+    const v = errnoValues[n];
     if (v !== undefined) errnoClasses.set(v, cls);
   }
 };

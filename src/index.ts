@@ -11,8 +11,25 @@ export {
 } from './errors.js';
 export { Socket, SocketType, socket, socketpair, fromfd, close } from './socket.js';
 export { getdefaulttimeout, setdefaulttimeout } from './deadline.js';
+// Name services and network utilities (issue 4).
+export {
+  getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getfqdn,
+  getservbyname, getservbyport, getprotobyname, type AddrInfo, type HostEntry, type HostName, type ResolveOptions,
+} from './resolver.js';
+export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, htonl, ntohs, ntohl } from './inet.js';
+export { gethostname, sethostname, if_nameindex, if_nametoindex, if_indextoname } from './interfaces.js';
+export {
+  create_connection, create_server, has_dualstack_ipv6, has_ipv6,
+  type CreateConnectionOptions, type CreateServerOptions,
+} from './connect.js';
 export type { Address, SockAddr } from './address.js';
-export type { MakefileOptions, SocketFile } from './makefile.js';
+export type {
+  MakefileOptions, MakefileResult, SocketFile, BinaryFile, BufferedFile, PartialWriteError, TextBuffer,
+} from './makefile.js';
+export {
+  SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, UnsupportedOperation,
+  UnicodeDecodeError, UnicodeEncodeError, DEFAULT_BUFFER_SIZE,
+} from './makefile.js';
 export type { AncillaryItem, RecvmsgResult, RecvmsgIntoResult, RecvmmsgResult } from './messages.js';
 export { CMSG_LEN, CMSG_SPACE, send_fds, recv_fds } from './messages.js';
 export type { AncillaryInput, MmsgMessage, RecvFdsResult, SendfileFile } from './messages.js';
@@ -28,3 +45,7 @@ export { sendmsg_afalg, afalgAncillary, type AfalgOptions } from './alg.js';
 export { encodeSockaddr as _encodeSockaddr, decodeSockaddr as _decodeSockaddr } from './families.js';
 import * as asyncNamespace from './async.js';
 export { asyncNamespace as async };
+export {
+  toDuplex, toWebStreams, toNetSocket, fromNetSocket,
+  type DuplexOptions, type WebStreamsOptions, type SocketWebStreams,
+} from './streams/index.js';

@@ -12,11 +12,13 @@ import { toBytes, toCInt, toInt, typeName } from './validate.js';
 
 interface InetNative {
   inet_aton(text: string): Buffer | null;
+  inet_pton_into(family: number, text: string, out: Uint8Array): number;
 }
 
 const inn = native as unknown as InetNative;
 const EAFNOSUPPORT = osConstants.errno.EAFNOSUPPORT;
 const LITTLE = endianness() === 'LE';
+const packedScratch = new Uint8Array(16);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Python's "s" format: a str with no NUL that encodes as UTF-8. */
@@ -62,14 +64,23 @@ export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBuffer): string {
  * @example inet_pton(AF_INET6, '::1') // 16 bytes
  */
 export function inet_pton(address_family: number, ip_string: string): Buffer {
-  const af = typeof address_family === 'number' && (address_family | 0) === address_family
-    ? address_family : toCInt('inet_pton', 'address_family', address_family);
+  // Hot path: one native call into a reused buffer, one pooled Buffer out.
+  // The checks of the slow path only run when the library says no, as a NUL
+  // is reported by the native side and a lone surrogate cannot be an address.
+  if ((address_family === AF_INET || address_family === AF_INET6) && typeof ip_string === 'string') {
+    const n = inn.inet_pton_into(address_family, ip_string, packedScratch);
+    if (n > 0) {
+      const out = Buffer.allocUnsafe(n);
+      for (let i = 0; i < n; i++) out[i] = packedScratch[i]!;
+      return out;
+    }
+  }
+  const af = toCInt('inet_pton', 'address_family', address_family);
   const s = text('inet_pton', ip_string);
   // glibc refuses every other family with EAFNOSUPPORT, before reading the text.
   if (af !== AF_INET && af !== AF_INET6) throw errnoError(EAFNOSUPPORT, 'inet_pton');
-  const r = native.inet_pton(af, s);
-  if (r instanceof Buffer) return r;
-  if (typeof r === 'number') throw errnoError(-r, 'inet_pton');
+  const r = inn.inet_pton_into(af, s, packedScratch);
+  if (r < 0) throw errnoError(-r, 'inet_pton');
   throw new OSError('illegal IP address string passed to inet_pton', undefined, { syscall: 'inet_pton' });
 }
 

@@ -77,13 +77,19 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
 
-/** The synchronous loop: one attempt, then the socket's mode decides (kWait). */
-function loop(sock: Socket, events: number, syscall: string, attempt: (fd: number) => number): number {
+const DONTWAIT = MSG_DONTWAIT ?? 0;
+
+/**
+ * The synchronous loop: one attempt, then the socket's mode decides (kWait).
+ * With MSG_DONTWAIT in `flags` the caller asked for one try: EAGAIN raises.
+ */
+function loop(sock: Socket, events: number, syscall: string, flags: number, attempt: (fd: number) => number): number {
   const fd = sock[kFd](syscall);
   let deadline = -1;
   for (;;) {
     const r = attempt(fd);
     if (r >= 0) return r;
+    if ((flags & DONTWAIT) !== 0 && isEagain(r)) throw errnoError(-r, syscall);
     deadline = sock[kWait](r, events, syscall, deadline);
   }
 }
@@ -164,7 +170,7 @@ function flattenAncillary(caller: string, ancdata: unknown): unknown[] | null {
  * that may run interleaved).
  */
 export function prepareSendmsg(sock: Socket, args: SendmsgArgs, lookup?: HostLookup, own = false): SendmsgOp {
-  if (args.length === 0) throw new TypeError('sendmsg() missing required argument \'buffers\' (pos 1)');
+  if ((args as readonly unknown[]).length === 0) throw new TypeError('sendmsg() missing required argument \'buffers\' (pos 1)');
   const [buffers, ancdata, flags, address] = args;
   const bufs = gatherBuffers('sendmsg', buffers);
   const anc = flattenAncillary('sendmsg', ancdata);
@@ -190,7 +196,7 @@ export function attemptSendmsg(fd: number, op: SendmsgOp): number {
  */
 export function sendmsgFor(sock: Socket, ...args: SendmsgArgs): number {
   const op = prepareSendmsg(sock, args);
-  return loop(sock, POLLOUT, 'sendmsg', (fd) => attemptSendmsg(fd, op));
+  return loop(sock, POLLOUT, 'sendmsg', op.flags, (fd) => attemptSendmsg(fd, op));
 }
 
 // ---- recvmsg / recvmsg_into ------------------------------------------------------
@@ -232,7 +238,7 @@ const BIG_RX_LIMIT = 1 << 20;
 
 /** Validates recvmsg(bufsize[, ancbufsize[, flags]]). */
 export function prepareRecvmsg(sock: Socket, args: RecvmsgArgs, scratch?: Uint8Array): RecvmsgOp {
-  if (args.length === 0 || args[0] === undefined) {
+  if ((args as readonly unknown[]).length === 0 || args[0] === undefined) {
     throw new TypeError('recvmsg() missing required argument \'bufsize\' (pos 1)');
   }
   const n = toInt('recvmsg', 'bufsize', args[0]);
@@ -248,7 +254,7 @@ export function prepareRecvmsg(sock: Socket, args: RecvmsgArgs, scratch?: Uint8A
 
 /** Validates recvmsg_into(buffers[, ancbufsize[, flags]]). */
 export function prepareRecvmsgInto(sock: Socket, args: RecvmsgIntoArgs, scratch?: Uint8Array): RecvmsgIntoOp {
-  if (args.length === 0) throw new TypeError('recvmsg_into() missing required argument \'buffers\' (pos 1)');
+  if ((args as readonly unknown[]).length === 0) throw new TypeError('recvmsg_into() missing required argument \'buffers\' (pos 1)');
   const buffers: unknown = args[0];
   if (!isIterable(buffers)) throw new TypeError('recvmsg_into() argument 1 must be an iterable');
   const bufs: Uint8Array[] = [];
@@ -324,7 +330,7 @@ export function finishRecvmsgInto(op: RecvmsgOp, r: number): RecvmsgIntoResult {
  */
 export function recvmsgFor(sock: Socket, ...args: RecvmsgArgs): RecvmsgResult {
   const op = prepareRecvmsg(sock, args);
-  const r = loop(sock, POLLIN, 'recvmsg', (fd) => attemptRecvmsg(fd, op));
+  const r = loop(sock, POLLIN, 'recvmsg', op.flags, (fd) => attemptRecvmsg(fd, op));
   return finishRecvmsg(op, r);
 }
 
@@ -335,7 +341,7 @@ export function recvmsgFor(sock: Socket, ...args: RecvmsgArgs): RecvmsgResult {
  */
 export function recvmsgIntoFor(sock: Socket, ...args: RecvmsgIntoArgs): RecvmsgIntoResult {
   const op = prepareRecvmsgInto(sock, args);
-  const r = loop(sock, POLLIN, 'recvmsg_into', (fd) => attemptRecvmsg(fd, op));
+  const r = loop(sock, POLLIN, 'recvmsg_into', op.flags, (fd) => attemptRecvmsg(fd, op));
   return finishRecvmsgInto(op, r);
 }
 
@@ -398,7 +404,7 @@ function countRepr(v: unknown): string {
  * non-blocking check is the caller's: the twins allow it).
  */
 export function prepareSendfile(sock: Socket, args: SendfileArgs): SendfileOp {
-  if (args.length === 0) throw new TypeError('sendfile() missing required argument \'file\' (pos 1)');
+  if ((args as readonly unknown[]).length === 0) throw new TypeError('sendfile() missing required argument \'file\' (pos 1)');
   const [file, offset, count] = args;
   if (sock.type !== SOCK_STREAM) throw new RangeError('only SOCK_STREAM type sockets are supported');
   let fileFd: number;
@@ -603,7 +609,7 @@ export interface SendmmsgOp {
  * are taken.
  */
 export function prepareSendmmsg(sock: Socket, args: SendmmsgArgs, lookup?: HostLookup, own = false): SendmmsgOp {
-  if (args.length === 0) throw new TypeError('sendmmsg() missing required argument \'messages\' (pos 1)');
+  if ((args as readonly unknown[]).length === 0) throw new TypeError('sendmmsg() missing required argument \'messages\' (pos 1)');
   const [messages, flags] = args;
   if (!isIterable(messages)) throw new TypeError('sendmmsg() argument 1 must be an iterable');
   const list = Array.isArray(messages) ? messages as unknown[] : Array.from(messages as Iterable<unknown>);
@@ -687,7 +693,7 @@ export function attemptSendmmsg(fd: number, op: SendmmsgOp): number {
  */
 export function sendmmsgFor(sock: Socket, ...args: SendmmsgArgs): number {
   const op = prepareSendmmsg(sock, args);
-  return loop(sock, POLLOUT, 'sendmmsg', (fd) => attemptSendmmsg(fd, op));
+  return loop(sock, POLLOUT, 'sendmmsg', op.flags, (fd) => attemptSendmmsg(fd, op));
 }
 
 /** A validated recvmmsg batch. */
@@ -706,7 +712,7 @@ let sharedSlab: Buffer | null = null;
 
 /** Validates recvmmsg(vlen, bufsize[, flags]). */
 export function prepareRecvmmsg(sock: Socket, args: RecvmmsgArgs): RecvmmsgOp {
-  if (args.length < 2) throw new TypeError(`recvmmsg() takes at least 2 arguments (${args.length} given)`);
+  if ((args as readonly unknown[]).length < 2) throw new TypeError(`recvmmsg() takes at least 2 arguments (${args.length} given)`);
   const vlen = toInt('recvmmsg', 'vlen', args[0]);
   if (vlen < 1 || vlen > MAX_BATCH) throw new RangeError(`recvmmsg(): vlen must be 1-${MAX_BATCH}`);
   const bufsize = toInt('recvmmsg', 'bufsize', args[1]);
@@ -740,7 +746,7 @@ export function attemptRecvmmsg(fd: number, op: RecvmmsgOp): number {
   let got = 0;
   for (let i = 0; i < op.vlen; i++) {
     const view = op.slab.subarray(i * op.bufsize, (i + 1) * op.bufsize);
-    const fl = got === 0 ? op.flags : op.flags | (MSG_DONTWAIT ?? 0);
+    const fl = got === 0 ? op.flags : op.flags | DONTWAIT;
     const r = mnative.recvmsg(fd, view, 0, fl, st.views[i]!, out2, []);
     if (r < 0) return got > 0 ? got : r;
     st.out[2 * i] = r;
@@ -801,6 +807,6 @@ export function finishRecvmmsg(op: RecvmmsgOp, r: number): RecvmmsgResult {
  */
 export function recvmmsgFor(sock: Socket, ...args: RecvmmsgArgs): RecvmmsgResult {
   const op = prepareRecvmmsg(sock, args);
-  const r = loop(sock, POLLIN, 'recvmmsg', (fd) => attemptRecvmmsg(fd, op));
+  const r = loop(sock, POLLIN, 'recvmmsg', op.flags, (fd) => attemptRecvmmsg(fd, op));
   return finishRecvmmsg(op, r);
 }

@@ -30,6 +30,8 @@ export interface NativeBinding {
   get_inheritable(fd: number): number;
   set_inheritable(fd: number, on: boolean): number;
   strerror(errno: number): string;
+  /** Every errno name of the C headers -> value; Python's preferred name first among equal values. */
+  errno_codes: Record<string, number>;
 
   poll(fd: number, events: number, timeoutMs: number): number;
   pollEvents: { POLLIN: number; POLLOUT: number; POLLERR: number; POLLHUP: number; POLLNVAL: number };

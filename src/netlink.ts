@@ -29,10 +29,14 @@ const size = (name: string, fallback: number): number => structSizes[name] ?? fa
 
 /** sizeof(struct nlmsghdr), from the headers. */
 export const NLMSG_HDRLEN = size('nlmsghdr', 16);
-const RTA_HDRLEN = size('rtattr', 4);
-const IFINFOMSG_LEN = size('ifinfomsg', 16);
-const IFADDRMSG_LEN = size('ifaddrmsg', 8);
-const RTMSG_LEN = size('rtmsg', 12);
+/** sizeof(struct rtattr). */
+export const RTA_HDRLEN = size('rtattr', 4);
+/** sizeof(struct ifinfomsg): the attributes of a link message start at align4() of it. */
+export const IFINFOMSG_LEN = size('ifinfomsg', 16);
+/** sizeof(struct ifaddrmsg). */
+export const IFADDRMSG_LEN = size('ifaddrmsg', 8);
+/** sizeof(struct rtmsg). */
+export const RTMSG_LEN = size('rtmsg', 12);
 
 /** NLMSG_ALIGN / RTA_ALIGN: rounds up to 4 bytes. */
 export function align4(n: number): number {

@@ -15,6 +15,7 @@ import { OSError, errnoError, gaiError, herror, registerGaiNames } from './error
 import { decodeRaw, setEaiSystem } from './address.js';
 import { toCInt, toInt, typeName } from './validate.js';
 import { gethostname } from './interfaces.js';
+import { abortError, isOptions, signalOf, type AsyncOptions } from './async/options.js';
 
 // Address errors raised anywhere in the library carry the right names.
 setEaiSystem(EAI_SYSTEM);
@@ -66,11 +67,8 @@ export type AddrInfo = [family: number, type: number, proto: number, canonname: 
 export type HostEntry = [hostname: string, aliaslist: string[], ipaddrlist: string[]];
 /** A host argument of the name services: a string (IDNA-encoded as Python does) or raw bytes. */
 export type HostName = string | Uint8Array;
-/** The last argument of every Promise twin. */
-export interface ResolveOptions {
-  /** Rejects the Promise with `signal.reason` when aborted (the look-up itself runs to its end). */
-  signal?: AbortSignal;
-}
+/** The last argument of every Promise twin: `{ signal }` (an abort rejects with AbortError; the look-up itself runs to its end). */
+export type ResolveOptions = AsyncOptions;
 
 // ---- argument encoding, CPython's way -------------------------------------
 
@@ -135,9 +133,15 @@ function bytesView(v: ArrayBufferView | ArrayBuffer): Uint8Array {
 
 /** A host for gethostby*: str (IDNA) or bytes, as Python's "et" format. */
 function hostArg(caller: string, v: unknown): string | Uint8Array {
-  if (typeof v === 'string') return idnaEncode(v);
-  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return bytesView(v);
-  throw new TypeError(`${caller}() argument 1 must be str, bytes or bytearray, not ${typeName(v)}`);
+  let h: string | Uint8Array;
+  if (typeof v === 'string') h = idnaEncode(v);
+  else if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) h = bytesView(v);
+  else throw new TypeError(`${caller}() argument 1 must be str, bytes or bytearray, not ${typeName(v)}`);
+  // CPython's "et" converter refuses a NUL with TypeError ('encoded string without null bytes').
+  if (typeof h === 'string' ? h.includes('\0') : h.includes(0)) {
+    throw new TypeError(`${caller}() argument 1 must be encoded string without null bytes`);
+  }
+  return h;
 }
 
 function optionalProto(caller: string, v: unknown): string | null {
@@ -207,11 +211,11 @@ function addrInfoList(raw: Raw<RawAddrInfo[]>): AddrInfo[] {
   return out;
 }
 
-/** Rejects with `signal.reason` on abort; the thread-pool job finishes on its own. */
+/** Stops waiting on abort (AbortError, cause = the signal's reason); the thread-pool job finishes on its own. */
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return p;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then((v) => {
       signal.removeEventListener('abort', onAbort);
@@ -223,20 +227,16 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
   });
 }
 
-/** Splits a twin's arguments: the first plain object is the options, in place of trailing positionals. */
-function splitOptions(args: unknown[]): [unknown[], ResolveOptions] {
-  const i = args.findIndex((a) => typeof a === 'object' && a !== null && !Array.isArray(a) &&
-    !ArrayBuffer.isView(a) && !(a instanceof ArrayBuffer));
-  return i < 0 ? [args, {}] : [args.slice(0, i), args[i] as ResolveOptions];
+/** Splits a twin's arguments: the first options object takes the place of the trailing positionals. */
+function splitOptions(args: unknown[]): [unknown[], unknown] {
+  const i = args.findIndex(isOptions);
+  return i < 0 ? [args, undefined] : [args.slice(0, i), args[i]];
 }
 
-/** Runs a twin: validates synchronously (throwing errors reject), then awaits the job. */
-async function twin<A extends unknown[], R, T>(signal: AbortSignal | undefined, prepare: () => A,
+/** Runs a twin: validates first (errors reject), then awaits the job on the thread pool. */
+async function twin<A extends unknown[], R, T>(caller: string, options: unknown, prepare: () => A,
   start: (...a: A) => Promise<Raw<R>>, finish: (r: Raw<R>) => T): Promise<T> {
-  if (signal !== undefined && typeof signal.aborted !== 'boolean') {
-    throw new TypeError('options.signal must be an AbortSignal');
-  }
-  signal?.throwIfAborted();
+  const signal = signalOf(caller, options);
   const args = prepare();
   return finish(await abortable(start(...args), signal));
 }
@@ -283,7 +283,7 @@ export function getaddrinfoAsync(host: HostName | null, port: number | bigint | 
   family?: number | ResolveOptions, type?: number | ResolveOptions, proto?: number | ResolveOptions,
   flags?: number | ResolveOptions, options?: ResolveOptions): Promise<AddrInfo[]> {
   const [pos, opts] = splitOptions([family, type, proto, flags, options]);
-  return twin(opts.signal, () => gaiArgs(host, port, pos[0], pos[1], pos[2], pos[3]),
+  return twin('getaddrinfo', opts, () => gaiArgs(host, port, pos[0], pos[1], pos[2], pos[3]),
     rn.getaddrinfo_async, addrInfoList);
 }
 
@@ -325,8 +325,8 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [strin
 
 /** Promise twin of {@link getnameinfo}, on libuv's thread pool. */
 export function getnameinfoAsync(sockaddr: readonly unknown[], flags: number,
-  options: ResolveOptions = {}): Promise<[string, string]> {
-  return twin(options.signal, () => gniArgs(sockaddr, flags), rn.getnameinfo_async, nameInfo);
+  options?: ResolveOptions): Promise<[string, string]> {
+  return twin('getnameinfo', options, () => gniArgs(sockaddr, flags), rn.getnameinfo_async, nameInfo);
 }
 
 // ---- gethostby* ------------------------------------------------------------
@@ -348,8 +348,8 @@ export function gethostbyname(hostname: HostName): string {
 }
 
 /** Promise twin of {@link gethostbyname}, on libuv's thread pool. */
-export function gethostbynameAsync(hostname: HostName, options: ResolveOptions = {}): Promise<string> {
-  return twin(options.signal, () => [hostArg('gethostbyname', hostname)] as [string | Uint8Array],
+export function gethostbynameAsync(hostname: HostName, options?: ResolveOptions): Promise<string> {
+  return twin('gethostbyname', options, () => [hostArg('gethostbyname', hostname)] as [string | Uint8Array],
     rn.gethostbyname_async, hostName);
 }
 
@@ -365,8 +365,8 @@ export function gethostbyname_ex(hostname: HostName): HostEntry {
 }
 
 /** Promise twin of {@link gethostbyname_ex}, on libuv's thread pool. */
-export function gethostbyname_exAsync(hostname: HostName, options: ResolveOptions = {}): Promise<HostEntry> {
-  return twin(options.signal, () => [hostArg('gethostbyname_ex', hostname)] as [string | Uint8Array],
+export function gethostbyname_exAsync(hostname: HostName, options?: ResolveOptions): Promise<HostEntry> {
+  return twin('gethostbyname_ex', options, () => [hostArg('gethostbyname_ex', hostname)] as [string | Uint8Array],
     rn.gethostbyname_ex_async, hostEntryEx);
 }
 
@@ -383,8 +383,8 @@ export function gethostbyaddr(ip_address: HostName): HostEntry {
 }
 
 /** Promise twin of {@link gethostbyaddr}, on libuv's thread pool. */
-export function gethostbyaddrAsync(ip_address: HostName, options: ResolveOptions = {}): Promise<HostEntry> {
-  return twin(options.signal, () => [hostArg('gethostbyaddr', ip_address)] as [string | Uint8Array],
+export function gethostbyaddrAsync(ip_address: HostName, options?: ResolveOptions): Promise<HostEntry> {
+  return twin('gethostbyaddr', options, () => [hostArg('gethostbyaddr', ip_address)] as [string | Uint8Array],
     rn.gethostbyaddr_async, hostEntryAddr);
 }
 
@@ -422,10 +422,10 @@ export function getfqdn(name = ''): string {
 }
 
 /** Promise twin of {@link getfqdn}: the look-up runs on libuv's thread pool. */
-export async function getfqdnAsync(name: string | ResolveOptions = '', options: ResolveOptions = {}): Promise<string> {
+export async function getfqdnAsync(name: string | ResolveOptions = '', options?: ResolveOptions): Promise<string> {
   const [pos, opts] = splitOptions([name, options]);
   const n = fqdnName(pos[0] ?? '');
-  const raw = await twin(opts.signal, () => [hostArg('gethostbyaddr', n)] as [string | Uint8Array],
+  const raw = await twin('getfqdn', opts, () => [hostArg('gethostbyaddr', n)] as [string | Uint8Array],
     rn.gethostbyaddr_async, (r) => r);
   return fqdnOf(n, raw);
 }
@@ -457,7 +457,7 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
 export function getservbynameAsync(servicename: string, protocolname?: string | ResolveOptions,
   options?: ResolveOptions): Promise<number> {
   const [pos, opts] = splitOptions([protocolname, options]);
-  return twin(opts.signal, () => [cString('getservbyname', '1', servicename),
+  return twin('getservbyname', opts, () => [cString('getservbyname', '1', servicename),
     optionalProto('getservbyname', pos[0])] as [string, string | null], rn.getservbyname_async, servPort);
 }
 
@@ -476,7 +476,7 @@ export function getservbyport(port: number, protocolname?: string): string {
 export function getservbyportAsync(port: number, protocolname?: string | ResolveOptions,
   options?: ResolveOptions): Promise<string> {
   const [pos, opts] = splitOptions([protocolname, options]);
-  return twin(opts.signal, () => servByPortArgs(port, pos[0]), rn.getservbyport_async, servName);
+  return twin('getservbyport', opts, () => servByPortArgs(port, pos[0]), rn.getservbyport_async, servName);
 }
 
 /**
@@ -490,7 +490,7 @@ export function getprotobyname(protocolname: string): number {
 }
 
 /** Promise twin of {@link getprotobyname}, on libuv's thread pool. */
-export function getprotobynameAsync(protocolname: string, options: ResolveOptions = {}): Promise<number> {
-  return twin(options.signal, () => [cString('getprotobyname', '1', protocolname)] as [string],
+export function getprotobynameAsync(protocolname: string, options?: ResolveOptions): Promise<number> {
+  return twin('getprotobyname', options, () => [cString('getprotobyname', '1', protocolname)] as [string],
     rn.getprotobyname_async, protoNumber);
 }

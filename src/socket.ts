@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { native } from './native.js';
 import {
-  AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_NONBLOCK, SOCK_CLOEXEC, SOL_SOCKET,
+  AF_INET, AF_INET6, AF_UNIX, AF_VSOCK, SOCK_STREAM, SOCK_NONBLOCK, SOCK_CLOEXEC, SOL_SOCKET,
   SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SOMAXCONN, familyName, typeName as sockTypeName,
 } from './constants.js';
 import { OSError, errnoError, timedOut } from './errors.js';
@@ -19,7 +19,7 @@ import {
 } from './deadline.js';
 import { kEncode, kFd, kIoRef, kIoUnref, kOnClose, kScratch, kSockaddr, kWait } from './internal.js';
 import { toBytes, toCInt, toFlags, toInt, toSize, toTimeout, toWritableBytes, typeName } from './validate.js';
-import { makefileFor, type MakefileOptions, type SocketFile } from './makefile.js';
+import { makefileFor, type MakefileOptions, type MakefileResult, type SocketFile } from './makefile.js';
 import {
   recvmsgFor, recvmsgIntoFor, sendmsgFor, sendfileFor, sendmmsgFor, recvmmsgFor,
   type RecvmsgArgs, type RecvmsgIntoArgs, type SendmsgArgs, type SendfileArgs,
@@ -199,7 +199,10 @@ export class Socket implements Disposable {
     const t = this.#timeout;
     if (t === 0) throw errnoError(e, syscall);
     if (t === null) {
-      // Blocking mode on a descriptor an async twin made non-blocking.
+      // Blocking mode: EAGAIN on a blocking descriptor is genuine (MSG_DONTWAIT,
+      // SO_RCVTIMEO) and raised, as CPython does; on a descriptor an async twin
+      // or the adopter made non-blocking, wait without limit and retry.
+      if (native.get_nonblocking(this.#core.fd) !== 1) throw errnoError(e, syscall);
       waitUntil(this.#core.fd, events, Infinity, syscall);
       return deadline;
     }
@@ -521,6 +524,13 @@ export class Socket implements Disposable {
     const name = toCInt('getsockopt', 'optname', optname);
     const fd = this[kFd]('getsockopt');
     if (buflen === undefined) {
+      if (AF_VSOCK !== undefined && this.#core.family === AF_VSOCK) {
+        // As CPython: VSOCK's options are 64-bit (SO_VM_SOCKETS_BUFFER_*).
+        const v = new BigUint64Array(1);
+        const r = native.getsockopt(fd, lv, name, new Uint8Array(v.buffer));
+        if (r < 0) throw errnoError(-r, 'getsockopt');
+        return Number(v[0]!);
+      }
       intOpt[0] = 0;
       const r = native.getsockopt(fd, lv, name, intOptBytes);
       if (r < 0) throw errnoError(-r, 'getsockopt');
@@ -551,8 +561,14 @@ export class Socket implements Disposable {
       r = native.setsockopt(this[kFd]('setsockopt'), lv, name, null, len);
     } else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
       if (optlen !== undefined) throw new TypeError('setsockopt(): optlen is only given with a null value');
-      intOpt[0] = toCInt('setsockopt', 'value', value);
-      r = native.setsockopt(this[kFd]('setsockopt'), lv, name, intOptBytes, 4);
+      if (AF_VSOCK !== undefined && this.#core.family === AF_VSOCK) {
+        // As CPython: VSOCK's options are 64-bit (SO_VM_SOCKETS_BUFFER_*).
+        const v = new BigUint64Array([BigInt.asUintN(64, BigInt(toInt('setsockopt', 'value', value)))]);
+        r = native.setsockopt(this[kFd]('setsockopt'), lv, name, new Uint8Array(v.buffer), 8);
+      } else {
+        intOpt[0] = toCInt('setsockopt', 'value', value);
+        r = native.setsockopt(this[kFd]('setsockopt'), lv, name, intOptBytes, 4);
+      }
     } else {
       if (optlen !== undefined) throw new TypeError('setsockopt(): optlen is only given with a null value');
       const bytes = toBytes('setsockopt', value);
@@ -748,9 +764,14 @@ export class Socket implements Disposable {
    * A file object over the socket (Python's makefile): modes 'r', 'w', 'rw' with
    * optional 'b'; buffering 0 (raw), 1 (line), n; text options in `options`.
    * @syscall none (built on recv/send)
+   * The result's type follows the mode (see MakefileResult, docs/makefile.md).
    * @throws {RangeError} invalid mode, "unbuffered streams must be binary"
    */
-  makefile(mode?: string, buffering?: number | null | MakefileOptions, options?: MakefileOptions): SocketFile {
+  makefile(options: MakefileOptions): MakefileResult<'r', undefined>;
+  makefile<M extends string = 'r', B extends number | null | MakefileOptions | undefined = undefined>(
+    mode?: M, buffering?: B, options?: MakefileOptions): MakefileResult<M, B>;
+  makefile(mode?: string | MakefileOptions, buffering?: number | null | MakefileOptions,
+    options?: MakefileOptions): SocketFile {
     return makefileFor(this, mode, buffering, options);
   }
 
@@ -832,7 +853,8 @@ function toIntInRange(caller: string, what: string, v: unknown): number {
   return n;
 }
 
-function nbytesFor(caller: string, view: Uint8Array, nbytes: unknown, tooBig: string): number {
+/** The byte count of recv_into/recvfrom_into (shared with the async twins). */
+export function nbytesFor(caller: string, view: Uint8Array, nbytes: unknown, tooBig: string): number {
   if (nbytes === undefined || nbytes === 0) return view.byteLength;
   const n = toInt(caller, 'nbytes', nbytes);
   if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);

@@ -142,7 +142,7 @@ test('getsockopt of an unknown option is ENOPROTOOPT; an unsupported family EAFN
   assert.throws(() => socket.socket(12345), (e: unknown) =>
     e instanceof socket.OSError && e.code === 'EAFNOSUPPORT' && e.syscall === 'socket');
   assert.throws(() => socket.socketpair(socket.AF_INET), (e: unknown) =>
-    e instanceof socket.OSError && e.code === 'EOPNOTSUPP');
+    e instanceof socket.OSError && e.errno === 95 && e.code === 'ENOTSUP'); // Python's errno.errorcode[95]
 });
 
 test('a socket\'s own deadline is TimeoutError("timed out") with errno null (test_socket: TCPTimeoutTest.testAcceptTimeout)', () => {
@@ -160,5 +160,20 @@ test('a socket\'s own deadline is TimeoutError("timed out") with errno null (tes
     });
   } finally {
     srv.close();
+  }
+});
+
+test('a peer reset makes recv raise ConnectionResetError and send raise a ConnectionError (behaviour 50)', () => {
+  const [conn, cli, srv] = tcpPair();
+  try {
+    // SO_LINGER {on, 0}: close() sends RST instead of FIN.
+    cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, new Int32Array([1, 0]));
+    cli.close();
+    conn.settimeout(5);
+    assert.throws(() => conn.recv(10), (e: unknown) =>
+      e instanceof socket.ConnectionResetError && e.errno === 104 && e.code === 'ECONNRESET' && e.syscall === 'recv');
+    assert.throws(() => conn.send(Buffer.from('x')), (e: unknown) => e instanceof socket.ConnectionError);
+  } finally {
+    closeAll(conn, cli, srv);
   }
 });

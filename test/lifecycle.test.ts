@@ -80,6 +80,21 @@ test('repr of a connected socket shows raddr; an unbound AF_UNIX socket shows no
   }
 });
 
+test('while a makefile stream keeps the descriptor, repr shows [closed] with the live fd and no laddr (test_socket: FileObjectClassTestCase.testCloseAfterMakefile, test_repr)', () => {
+  const [a, b] = socket.socketpair();
+  const fd = a.fileno();
+  const f = a.makefile('rb');
+  try {
+    a.close();
+    assert.equal(a.fileno(), fd, 'the stream keeps the descriptor open');
+    assert.equal(a.toString(), `<socket.socket [closed] fd=${fd}, family=AF_UNIX, type=SOCK_STREAM, proto=0>`);
+  } finally {
+    f.close();
+    b.close();
+  }
+  assert.equal(a.fileno(), -1);
+});
+
 test('an adopted descriptor of an unknown family keeps the numbers (test_socket: GeneralModuleTests.test_unknown_socket_family_repr)', () => {
   const s = socket.socket();
   const fd = s.detach();

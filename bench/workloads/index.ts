@@ -2,10 +2,12 @@
 // directory exporting `Workload`s (see types.ts), listed here.
 
 import { pingpongWorkloads } from './pingpong.js';
+import { messagesWorkloads } from './messages.js';
 import type { Workload } from './types.js';
 
 export const workloads: readonly Workload[] = [
   ...pingpongWorkloads,
+  ...messagesWorkloads,
   // bulk TCP recv_into, UDP pps (plain / batched), echo server x 100 clients,
   // async ping-pong: to come (DESIGN §6).
 ];

@@ -88,6 +88,8 @@ export class Watcher {
   readonly slot: number;
   readonly fd: number;
   #armed = 0;
+  /** Directions known to block: a call got EAGAIN (or a short stream read) and no event came since. */
+  #blocked = 0;
   #closed = false;
   #readers: Waiter[] = [];
   #writers: Waiter[] = [];
@@ -111,6 +113,23 @@ export class Watcher {
     if ((this.#armed & events) === 0) this.#arm(this.#armed | events);
   }
 
+  /**
+   * Whether a new call in `dir` should queue without trying: others wait
+   * already (first come, first served: no bytes overtake a queued sendall), or
+   * the direction is known to block and armed, so its readiness cannot be
+   * missed (level-triggered).
+   */
+  shouldWait(dir: number): boolean {
+    if (this.#closed) return false;
+    if ((dir === READABLE ? this.#readers : this.#writers).length > 0) return true;
+    return (this.#armed & this.#blocked & dir) !== 0;
+  }
+
+  /** Records that a call in `dir` found nothing to do (EAGAIN, or a short read of a stream). */
+  blocked(dir: number): void {
+    this.#blocked |= dir;
+  }
+
   /** Withdraws `w` (abort, timeout): the direction is disarmed if nobody else waits on it. */
   remove(w: Waiter): void {
     for (const [q, dir] of [[this.#readers, READABLE], [this.#writers, WRITABLE]] as const) {
@@ -126,6 +145,7 @@ export class Watcher {
   /** Handles one readiness report: libuv event bits, or a negative uv error (wakes everyone). */
   fire(events: number): void {
     if (events < 0) events = READABLE | WRITABLE;
+    this.#blocked &= ~events;
     let idle = 0;
     if (events & READABLE) {
       if (this.#readers.length === 0) idle |= READABLE;
@@ -163,6 +183,7 @@ export class Watcher {
       return;
     }
     this.#armed = events;
+    this.#blocked &= events; // a disarmed direction's state is unknown
   }
 
   #failAll(err: Error | null): void {

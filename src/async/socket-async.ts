@@ -12,7 +12,7 @@
 import type { Socket } from '../socket.js';
 import { adoptSocket, nbytesFor } from '../socket.js';
 import { MSG_DONTWAIT, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../constants.js';
-import { OSError, errnoError, timedOut } from '../errors.js';
+import { errnoError, timedOut } from '../errors.js';
 import { type SockAddr, decodeScratch, encodeAddress, hostNeedingLookup } from '../address.js';
 import { EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLOUT, now } from '../deadline.js';
 import { kFd, kOnClose, kScratch } from '../internal.js';
@@ -20,23 +20,9 @@ import { native } from '../native.js';
 import { toBytes, toFlags, toSize, toWritableBytes, typeName } from '../validate.js';
 import { READABLE, WRITABLE, type Waiter, type Watcher, openWatcher, watcherFinalizer } from './reactor.js';
 import { lookupHost } from './lookup.js';
+import { type AsyncOptions, AbortError, abortError, isOptions, signalOf } from './options.js';
 
-/** The options object every twin takes as its last argument. */
-export interface AsyncOptions {
-  /** Cancels the wait: the twin rejects with an AbortError and consumes nothing. */
-  signal?: AbortSignal;
-}
-
-/** Rejection of a twin cancelled through its AbortSignal (`code` 'ABORT_ERR', `cause` the signal's reason). */
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR';
-  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
-    super(message, options);
-  }
-  override get name(): string {
-    return 'AbortError';
-  }
-}
+export { AbortError, type AsyncOptions };
 
 const AGAIN: unique symbol = Symbol('again');
 type Again = typeof AGAIN;
@@ -45,29 +31,6 @@ const RECV_POOL_LIMIT = 4096;
 const ITER_CHUNK = 65536;
 const soError = new Int32Array(1);
 const soErrorBytes = new Uint8Array(soError.buffer);
-
-/** Whether `v` is the trailing options object rather than a positional argument. */
-export function isOptions(v: unknown): v is AsyncOptions {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
-    !(v instanceof ArrayBuffer) && !(v instanceof SharedArrayBuffer);
-}
-
-/** The validated signal of `options` (undefined when none); throws AbortError if already aborted. */
-export function signalOf(caller: string, options: unknown): AbortSignal | undefined {
-  if (options === undefined || options === null) return undefined;
-  if (!isOptions(options)) throw new TypeError(`${caller}(): options must be an object, not ${typeName(options)}`);
-  const s = options.signal;
-  if (s === undefined || s === null) return undefined;
-  if (!(s instanceof AbortSignal)) {
-    throw new TypeError(`${caller}(): options.signal must be an AbortSignal, not ${typeName(s)}`);
-  }
-  if (s.aborted) throw abortError(s);
-  return s;
-}
-
-export function abortError(signal: AbortSignal): AbortError {
-  return new AbortError('The operation was aborted', { cause: signal.reason });
-}
 
 /**
  * Splits `(a, b, options)` where options may take the place of `b`:
@@ -86,7 +49,7 @@ function deadlineOf(sock: Socket): number {
   return t === null || t === 0 ? -1 : now() + t * 1000;
 }
 
-function onTimer(op: Op<unknown>): void {
+function onTimer(op: { timedOut(): void }): void {
   op.timedOut();
 }
 
@@ -104,6 +67,9 @@ abstract class Op<T> implements Waiter {
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
   #watcher: Watcher | null = null;
+  #events = 0;
+  /** Set by attempt() when it succeeded but saw the direction drained (a short stream read). */
+  protected drained = false;
 
   constructor(fd: number, syscall: string) {
     this.fd = fd;
@@ -116,6 +82,9 @@ abstract class Op<T> implements Waiter {
   /** Runs when the operation ends, whichever way (connect restores the mode). */
   protected done(): void { /* nothing by default */ }
 
+  /** Runs once, right before the operation starts waiting. */
+  protected willWait(): void { /* nothing by default */ }
+
   /** The value a timeout resolves with, or AGAIN to reject with TimeoutError. */
   protected timeoutValue(): T | Again {
     return AGAIN;
@@ -123,16 +92,21 @@ abstract class Op<T> implements Waiter {
 
   /** Tries now; waits on `events` of the view's watcher only if the call would block. */
   run(view: SocketAsync, events: number, deadline: number, signal: AbortSignal | undefined): Promise<T> {
-    let v: T | Again;
-    try {
-      v = this.attempt();
-    } catch (e) {
-      this.done();
-      return Promise.reject(e);
-    }
-    if (v !== AGAIN) {
-      this.done();
-      return Promise.resolve(v);
+    this.#events = events;
+    const w0 = view.currentWatcher;
+    let v: T | Again = AGAIN;
+    if (w0 === null || !w0.shouldWait(events)) {
+      try {
+        v = this.attempt();
+      } catch (e) {
+        this.done();
+        return Promise.reject(e);
+      }
+      if (v !== AGAIN) {
+        if (this.drained) w0?.blocked(events);
+        this.done();
+        return Promise.resolve(v);
+      }
     }
     if (deadline >= 0 && deadline <= now()) {
       this.done();
@@ -145,6 +119,7 @@ abstract class Op<T> implements Waiter {
       this.done();
       return Promise.reject(e);
     }
+    this.willWait();
     return new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -156,6 +131,7 @@ abstract class Op<T> implements Waiter {
         signal.addEventListener('abort', this.#onAbort, { once: true });
       }
       w.add(this, events);
+      w.blocked(events);
     });
   }
 
@@ -168,7 +144,11 @@ abstract class Op<T> implements Waiter {
       this.#reject!(e);
       return true;
     }
-    if (v === AGAIN) return false;
+    if (v === AGAIN) {
+      this.#watcher?.blocked(this.#events);
+      return false;
+    }
+    if (this.drained) this.#watcher?.blocked(this.#events);
     this.#settle();
     this.#resolve!(v);
     return true;
@@ -210,6 +190,13 @@ abstract class Op<T> implements Waiter {
   }
 }
 
+/** A private, aligned copy of an encoded address (Buffer.alloc never hands out pool slices). */
+function ownCopy(sa: Buffer, len: number): Buffer {
+  const b = Buffer.alloc(128);
+  sa.copy(b, 0, 0, len);
+  return b;
+}
+
 /** Maps a negative result: AGAIN for EAGAIN, true to retry (EINTR), or throws. */
 function failed(r: number, syscall: string): Again | true {
   const e = -r;
@@ -220,26 +207,35 @@ function failed(r: number, syscall: string): Again | true {
 
 class RecvOp extends Op<Buffer> {
   constructor(fd: number, readonly buf: Buffer, readonly n: number, readonly flags: number,
-    readonly copy: boolean, syscall = 'recv') {
-    super(fd, syscall);
+    readonly copy: boolean, readonly stream: boolean) {
+    super(fd, 'recv');
   }
   attempt(): Buffer | Again {
     for (;;) {
       const r = native.recv(this.fd, this.buf, 0, this.n, this.flags);
-      if (r >= 0) return this.copy ? Buffer.from(this.buf.subarray(0, r)) : this.buf.subarray(0, r);
+      if (r >= 0) {
+        // A short read of a stream emptied the receive queue (libuv's rule).
+        this.drained = this.stream && r < this.n;
+        if (this.copy) return Buffer.from(this.buf.subarray(0, r));
+        return r === this.buf.length ? this.buf : this.buf.subarray(0, r);
+      }
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
     }
   }
 }
 
 class RecvIntoOp extends Op<number> {
-  constructor(fd: number, readonly view: Uint8Array, readonly n: number, readonly flags: number) {
+  constructor(fd: number, readonly view: Uint8Array, readonly n: number, readonly flags: number,
+    readonly stream: boolean) {
     super(fd, 'recv_into');
   }
   attempt(): number | Again {
     for (;;) {
       const r = native.recv(this.fd, this.view, 0, this.n, this.flags);
-      if (r >= 0) return r;
+      if (r >= 0) {
+        this.drained = this.stream && r < this.n;
+        return r;
+      }
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
     }
   }
@@ -312,6 +308,10 @@ class SendtoOp extends Op<number> {
   constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number, public sa: Buffer,
     readonly salen: number) {
     super(fd, 'sendto');
+  }
+  protected override willWait(): void {
+    // The view's encoding buffer is reused by the next call: keep a copy.
+    this.sa = ownCopy(this.sa, this.salen);
   }
   attempt(): number | Again {
     for (;;) {
@@ -435,13 +435,6 @@ export class SocketAsync implements AsyncIterable<Buffer> {
     return [out, len];
   }
 
-  /** A private copy of the encoded address, for an operation that has to wait. */
-  static #own(sa: Buffer, len: number): Buffer {
-    const b = Buffer.alloc(128);
-    sa.copy(b, 0, 0, len);
-    return b;
-  }
-
   /**
    * Accepts a connection: `[conn, address]`. The new socket takes the default
    * timeout, as the sync accept.
@@ -514,7 +507,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
         const r = native.set_nonblocking(fd, true);
         if (r < 0) throw errnoError(-r, 'fcntl');
       }
-      const op = new ConnectOp(fd, sock, SocketAsync.#own(sa, len), len, ex, address, blocking);
+      const op = new ConnectOp(fd, sock, ownCopy(sa, len), len, ex, address, blocking);
       return op.run(this, WRITABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -537,7 +530,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const fd = sock[kFd]('recv');
       if (n === 0) return Promise.resolve(Buffer.alloc(0));
       const [buf, copy] = this.#rx(n);
-      return new RecvOp(fd, buf, n, fl | MSG_DONTWAIT, copy).run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvOp(fd, buf, n, fl | MSG_DONTWAIT, copy, sock.type === SOCK_STREAM).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -559,7 +552,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const signal = signalOf('recv_into', opts);
       const sock = this.#sock;
       const fd = sock[kFd]('recv_into');
-      return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT).run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock.type === SOCK_STREAM).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -579,7 +572,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvfrom');
       const [buf, copy] = this.#rx(Math.max(n, 1));
-      return new RecvfromOp(fd, buf, n, fl | MSG_DONTWAIT, copy, Buffer.alloc(136))
+      return new RecvfromOp(fd, buf, n, fl | MSG_DONTWAIT, copy, sock[kScratch]())
         .run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -601,7 +594,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const signal = signalOf('recvfrom_into', opts);
       const sock = this.#sock;
       const fd = sock[kFd]('recvfrom_into');
-      return new RecvfromIntoOp(fd, view, n, fl | MSG_DONTWAIT, Buffer.alloc(136))
+      return new RecvfromIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock[kScratch]())
         .run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -695,12 +688,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('sendto');
       const [sa, len] = this.#encode('sendto', addr, packed);
-      const op = new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len);
-      // The shared encoding buffer is reused by the next call: an operation
-      // that waits keeps its own copy (run() tries once with the shared one).
-      const p = op.run(this, WRITABLE, deadlineOf(sock), signal);
-      op.sa = SocketAsync.#own(sa, len);
-      return p;
+      return new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len).run(this, WRITABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -738,4 +726,3 @@ export function asyncViewFor(sock: Socket): SocketAsync {
   return new SocketAsync(sock);
 }
 
-export { OSError };

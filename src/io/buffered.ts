@@ -102,7 +102,7 @@ abstract class BufferedBase extends IOBase<Buffer> {
     return this.rawIO.seekable();
   }
 
-  toString(): string {
+  override toString(): string {
     return `<${this.constructor.name} name=${this.name}>`;
   }
 }
@@ -229,16 +229,11 @@ export class BufferedReader extends BufferedBase {
     const have = this.#end - this.#pos;
     if (have > 0) return this.#take(Math.min(have, n));
     this.#pos = this.#end = 0;
-    if (n <= this.buffer_size) {
-      // Through the buffer: small reads then cost one recv per buffer, not per call.
-      const r = this.#fill();
-      if (r === -2) return null;
-      return this.#take(Math.min(r, n));
-    }
+    // One recv straight into the result, as CPython: nothing is read ahead.
     const out = Buffer.allocUnsafe(n);
     const r = this.rawIO[kReadAt](out, 0, n);
     if (r === null) return null;
-    return r < n >>> 1 ? Buffer.from(out.subarray(0, r)) : out.subarray(0, r);
+    return n > 4096 && r < n >>> 1 ? Buffer.from(out.subarray(0, r)) : out.subarray(0, r);
   }
 
   /**

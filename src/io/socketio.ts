@@ -240,7 +240,7 @@ export class SocketIO extends IOBase<Buffer> {
     sock[kIoUnref]();
   }
 
-  toString(): string {
+  override toString(): string {
     return `<socket.SocketIO name=${this.name} mode='${this.#mode}'${this.closed ? ' [closed]' : ''}>`;
   }
 }

@@ -267,24 +267,37 @@ export class TextIOWrapper extends IOBase<string> {
     const max = toReadSize('readline', limit);
     const decoder = this.#checkReadable();
     this.#atEnd = false;
-    let scanned = 0; // characters after #pos known to hold no line end
+    const head = this.#decoded;
+    const start = this.#pos;
+    let [found, safe] = this.#findLineEnd(head, start);
+    if (found >= 0 || (max >= 0 && head.length - start >= max)) {
+      const end = found >= 0 && (max < 0 || found - start <= max) ? found : start + max;
+      this.#pos = end;
+      return head.slice(start, end);
+    }
+    // A long line: scan each new chunk once (plus the character or two that may
+    // begin a line end) and join the parts at the end.
+    const parts = [head.slice(start, safe)];
+    let total = safe - start;
+    let tail = head.slice(safe);
+    this.#decoded = '';
+    this.#pos = 0;
     for (;;) {
-      const text = this.#decoded;
-      const start = this.#pos;
-      const [found, safe] = this.#findLineEnd(text, start + scanned);
-      if (found >= 0) {
-        let end = found;
-        if (max >= 0 && end - start > max) end = start + max;
+      const window = tail + this.#nextChunk(decoder);
+      [found, safe] = this.#findLineEnd(window, 0);
+      let end = -1;
+      if (found >= 0) end = found;
+      else if (this.#atEnd || (max >= 0 && total + window.length >= max)) end = window.length;
+      if (end >= 0) {
+        if (max >= 0 && total + end > max) end = max - total;
+        parts.push(window.slice(0, end));
+        this.#decoded = window;
         this.#pos = end;
-        return text.slice(start, end);
+        return parts.join('');
       }
-      if ((max >= 0 && text.length - start >= max) || this.#atEnd) {
-        const end = max >= 0 ? Math.min(text.length, start + max) : text.length;
-        this.#pos = end;
-        return text.slice(start, end);
-      }
-      scanned = safe - start;
-      this.#append(this.#nextChunk(decoder));
+      parts.push(window.slice(0, safe));
+      total += safe;
+      tail = window.slice(safe);
     }
   }
 
@@ -378,7 +391,7 @@ export class TextIOWrapper extends IOBase<string> {
     }
   }
 
-  toString(): string {
+  override toString(): string {
     return `<TextIOWrapper name=${this.name} mode='${this.#mode}' encoding='${this.#encoding}'>`;
   }
 }

@@ -28,7 +28,7 @@ export function parseArgs(argv: string[], valued: string[], bare: string[]): Arg
       positional.push(...argv.slice(i + 1));
       break;
     }
-    if (a.startsWith('-') && a !== '-' && !/^-\d/.test(a)) {
+    if (a.startsWith('-') && a !== '-' && (!/^-\d/.test(a) || valued.includes(a) || bare.includes(a))) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
       if (valued.includes(name)) {
         const v = inline ?? argv[++i];

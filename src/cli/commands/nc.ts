@@ -49,6 +49,7 @@ function fmt(a: socket.SockAddr): string {
 async function pump(sock: socket.Socket, udpPeer: unknown, idle: number | null): Promise<void> {
   const stream = sock.type === socket.SOCK_STREAM;
   let stdinDone = false;
+  let peerDone = false;
   let failure: unknown = null;
   const onData = (chunk: Buffer): void => {
     try {
@@ -71,13 +72,20 @@ async function pump(sock: socket.Socket, udpPeer: unknown, idle: number | null):
     for (;;) {
       if (failure !== null) throw failure;
       const r = native.poll(sock.fileno(), POLLIN, 0);
-      if (r > 0) {
+      if (r > 0 && !peerDone) {
         const data = sock.recv(65536);
-        if (stream && data.length === 0) return;
+        if (stream && data.length === 0) {
+          // The peer is done sending; ours may still be on its way in from
+          // stdin (a pipe), so finish it unless stdin is a terminal.
+          peerDone = true;
+          if (stdinDone || process.stdin.isTTY) return;
+          continue;
+        }
         process.stdout.write(data);
         quietSince = Date.now();
         continue;
       }
+      if (peerDone && stdinDone) return;
       if (!stream && stdinDone && (idle === null || Date.now() - quietSince >= idle * 1000)) return;
       if (stream && idle !== null && Date.now() - quietSince >= idle * 1000) return;
       await sleep(5);

@@ -11,7 +11,7 @@ export function run(args: Args): number {
   const family = args.flags.has('-4') ? socket.AF_INET : args.flags.has('-6') ? socket.AF_INET6 : socket.AF_UNSPEC;
   const rows = getaddrinfo(name, service ?? null, family, 0, 0, socket.AI_CANONNAME ?? 0);
   const table = rows.map(([f, t, p, canon, addr]) => [
-    constName('AF_', f), constName('SOCK_', t), constName('IPPROTO_', p, ['IPPROTO_TCP', 'IPPROTO_UDP']),
+    constName('AF_', f), constName('SOCK_', t), constName('IPPROTO_', p, ['IPPROTO_IP', 'IPPROTO_TCP', 'IPPROTO_UDP']),
     Array.isArray(addr) ? (f === socket.AF_INET6 ? `[${String(addr[0])}]:${String(addr[1])}` : `${String(addr[0])}:${String(addr[1])}`) : String(addr),
     canon,
   ]);
