@@ -29,6 +29,7 @@
 
 enum op {
   OP_GETADDRINFO,
+  OP_GETADDRINFO_DECODED,
   OP_GETNAMEINFO,
   OP_GETHOSTBYNAME,
   OP_GETHOSTBYNAME_EX,
@@ -42,6 +43,7 @@ enum op {
  * 'i' an integer.  Strings fill str[] in order, integers num[]. */
 static const char *const op_format[] = {
   [OP_GETADDRINFO] = "ssiiii",     /* host, service, family, type, proto, flags */
+  [OP_GETADDRINFO_DECODED] = "ssiiii",
   [OP_GETNAMEINFO] = "siiiii",     /* host, port, flowinfo, scope_id, tuple length, flags */
   [OP_GETHOSTBYNAME] = "s",
   [OP_GETHOSTBYNAME_EX] = "s",
@@ -304,7 +306,8 @@ static void exec_getprotobyname(job *j) {
 
 static void job_exec(job *j) {
   switch (j->op) {
-    case OP_GETADDRINFO: exec_getaddrinfo(j); break;
+    case OP_GETADDRINFO:
+    case OP_GETADDRINFO_DECODED: exec_getaddrinfo(j); break;
     case OP_GETNAMEINFO: exec_getnameinfo(j); break;
     case OP_GETHOSTBYNAME: exec_gethostbyname(j); break;
     case OP_GETHOSTBYNAME_EX: exec_gethostbyname_ex(j); break;
@@ -420,7 +423,34 @@ static napi_value failure_object(napi_env env, job *j) {
   return o;
 }
 
+/* An AF_INET/AF_INET6 sockaddr as its public array, [host, port] or
+ * [host, port, flowinfo, scope_id]; any other family as its bytes. */
+static napi_value sockaddr_value(napi_env env, const struct sockaddr *sa, socklen_t len) {
+  char host[INET6_ADDRSTRLEN];
+  napi_value a;
+  if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+    const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+    inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+    napi_create_array_with_length(env, 2, &a);
+    napi_set_element(env, a, 0, bs_str(env, host));
+    napi_set_element(env, a, 1, bs_int(env, ntohs(sin->sin_port)));
+    return a;
+  }
+  if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+    inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
+    napi_create_array_with_length(env, 4, &a);
+    napi_set_element(env, a, 0, bs_str(env, host));
+    napi_set_element(env, a, 1, bs_int(env, ntohs(sin6->sin6_port)));
+    napi_set_element(env, a, 2, bs_int(env, ntohl(sin6->sin6_flowinfo)));
+    napi_set_element(env, a, 3, bs_int(env, sin6->sin6_scope_id));
+    return a;
+  }
+  return bs_buffer_copy(env, sa, len);
+}
+
 static napi_value build_addrinfo(napi_env env, job *j) {
+  bool decoded = j->op == OP_GETADDRINFO_DECODED;
   napi_value list;
   napi_create_array(env, &list);
   uint32_t i = 0;
@@ -431,7 +461,8 @@ static napi_value build_addrinfo(napi_env env, job *j) {
     napi_set_element(env, item, 1, bs_int(env, ai->ai_socktype));
     napi_set_element(env, item, 2, bs_int(env, ai->ai_protocol));
     napi_set_element(env, item, 3, bs_str(env, ai->ai_canonname ? ai->ai_canonname : ""));
-    napi_set_element(env, item, 4, bs_buffer_copy(env, ai->ai_addr, ai->ai_addrlen));
+    napi_set_element(env, item, 4, decoded ? sockaddr_value(env, ai->ai_addr, ai->ai_addrlen)
+                                           : bs_buffer_copy(env, ai->ai_addr, ai->ai_addrlen));
     napi_set_element(env, list, i++, item);
   }
   return list;
@@ -461,7 +492,8 @@ static napi_value build_hostent(napi_env env, job *j) {
 static napi_value job_build(napi_env env, job *j) {
   if (j->failure != F_NONE) return failure_object(env, j);
   switch (j->op) {
-    case OP_GETADDRINFO: return build_addrinfo(env, j);
+    case OP_GETADDRINFO:
+    case OP_GETADDRINFO_DECODED: return build_addrinfo(env, j);
     case OP_GETNAMEINFO: {
       napi_value out;
       napi_create_array_with_length(env, 2, &out);
@@ -545,6 +577,8 @@ static napi_value run_async(napi_env env, napi_callback_info info, int op) {
 /* getaddrinfo(host|null, service|null, family, type, proto, flags)
  *   -> [[family, type, proto, canonname, sockaddrBuffer], ...] | {gai, errno} */
 OP_EXPORTS(getaddrinfo, OP_GETADDRINFO)
+/* getaddrinfo_decoded(...same) -> [[family, type, proto, canonname, [host, port, ...]], ...] | {gai, errno} */
+OP_EXPORTS(getaddrinfo_decoded, OP_GETADDRINFO_DECODED)
 /* getnameinfo(host, port, flowinfo, scope_id, tupleLength, flags) -> [host, service] | failure */
 OP_EXPORTS(getnameinfo, OP_GETNAMEINFO)
 /* gethostbyname(name) -> 'a.b.c.d' | failure */
@@ -581,6 +615,7 @@ void bs_register_resolver(napi_env env, napi_value exports) {
   bs_export(env, exports, #name, js_##name);             \
   bs_export(env, exports, #name "_async", js_##name##_async)
   EXPORT_OP(getaddrinfo);
+  EXPORT_OP(getaddrinfo_decoded);
   EXPORT_OP(getnameinfo);
   EXPORT_OP(gethostbyname);
   EXPORT_OP(gethostbyname_ex);

@@ -30,14 +30,14 @@ interface Failure {
   message?: string;
 }
 
-type RawAddrInfo = [number, number, number, string, Buffer];
+type RawAddrInfo = [number, number, number, string, AddrInfo[4] | Buffer];
 type RawHostent = [string, string[], string[]];
 type Raw<T> = T | Failure;
 
 interface ResolverNative {
-  getaddrinfo(host: string | Uint8Array | null, service: string | Uint8Array | null, family: number,
+  getaddrinfo_decoded(host: string | Uint8Array | null, service: string | Uint8Array | null, family: number,
     type: number, proto: number, flags: number): Raw<RawAddrInfo[]>;
-  getaddrinfo_async(host: string | Uint8Array | null, service: string | Uint8Array | null, family: number,
+  getaddrinfo_decoded_async(host: string | Uint8Array | null, service: string | Uint8Array | null, family: number,
     type: number, proto: number, flags: number): Promise<Raw<RawAddrInfo[]>>;
   getnameinfo(host: string, port: number, flowinfo: number, scopeId: number, tupleLength: number,
     flags: number): Raw<[string, string]>;
@@ -101,15 +101,21 @@ function cString(caller: string, what: string, v: unknown): string {
  * ValueError, hence RangeError.
  */
 export function idnaEncode(host: string): string {
-  if (host === '') return host;
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(host)) {
-    const labels = host.split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const n = labels[i]!.length;
-      if (n === 0 || n >= 64) throw idnaError('label empty or too long');
+  // ASCII fast path in one scan: label lengths checked as Python's codec does.
+  let label = 0;
+  let i = 0;
+  for (; i < host.length; i++) {
+    const ch = host.charCodeAt(i);
+    if (ch > 0x7f) break;
+    if (ch === 0x2e) {
+      if (label === 0 || label >= 64) throw idnaError('label empty or too long');
+      label = 0;
+    } else {
+      label++;
     }
-    if (labels[labels.length - 1]!.length >= 64) throw idnaError('label too long');
+  }
+  if (i === host.length) {
+    if (label >= 64) throw idnaError('label too long');
     return host;
   }
   const bad = loneSurrogate(host);
@@ -197,18 +203,14 @@ function ok<T>(r: Raw<T>, syscall: string): T {
   return r;
 }
 
-function decodeSockaddr(sa: Buffer): AddrInfo[4] {
-  return decodeRaw(native.decode_sockaddr(sa, sa.length)) as AddrInfo[4];
-}
-
+/** The addon decodes AF_INET/AF_INET6 itself; any other family comes as bytes. */
 function addrInfoList(raw: Raw<RawAddrInfo[]>): AddrInfo[] {
   const list = ok(raw, 'getaddrinfo');
-  const out: AddrInfo[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const [f, t, p, c, sa] = list[i]!;
-    out[i] = [f, t, p, c, decodeSockaddr(sa)];
+  for (const entry of list) {
+    const sa = entry[4];
+    if (Buffer.isBuffer(sa)) entry[4] = decodeRaw(native.decode_sockaddr(sa, sa.length)) as AddrInfo[4];
   }
-  return out;
+  return list as AddrInfo[];
 }
 
 /** Stops waiting on abort (AbortError, cause = the signal's reason); the thread-pool job finishes on its own. */
@@ -275,7 +277,7 @@ function gaiArgs(host: unknown, port: unknown, family: unknown, type: unknown, p
 export function getaddrinfo(host: HostName | null, port: number | bigint | string | Uint8Array | null,
   family?: number, type?: number, proto?: number, flags?: number): AddrInfo[] {
   const a = gaiArgs(host, port, family, type, proto, flags);
-  return addrInfoList(rn.getaddrinfo(a[0], a[1], a[2], a[3], a[4], a[5]));
+  return addrInfoList(rn.getaddrinfo_decoded(a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 /** Promise twin of {@link getaddrinfo}, on libuv's thread pool. */
@@ -284,7 +286,7 @@ export function getaddrinfoAsync(host: HostName | null, port: number | bigint | 
   flags?: number | ResolveOptions, options?: ResolveOptions): Promise<AddrInfo[]> {
   const [pos, opts] = splitOptions([family, type, proto, flags, options]);
   return twin('getaddrinfo', opts, () => gaiArgs(host, port, pos[0], pos[1], pos[2], pos[3]),
-    rn.getaddrinfo_async, addrInfoList);
+    rn.getaddrinfo_decoded_async, addrInfoList);
 }
 
 // ---- getnameinfo -----------------------------------------------------------

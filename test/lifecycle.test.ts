@@ -327,7 +327,7 @@ test('`using` still closes after a close inside the block and when an error esca
   assert.equal(c.fileno(), -1);
 });
 
-test('every socket the library makes is close-on-exec (test_socket: InheritanceTest.test_default_inheritable, test_socketpair)', () => {
+test('every socket the library makes is close-on-exec (test_socket: InheritanceTest.test_default_inheritable, test_socketpair)', async () => {
   const made: socket.Socket[] = [];
   try {
     made.push(socket.socket());
@@ -336,6 +336,13 @@ test('every socket the library makes is close-on-exec (test_socket: InheritanceT
     made.push(...socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM));
     const [conn, cli, srv] = tcpPair();
     made.push(conn, cli, srv, conn.dup(), socket.fromfd(cli.fileno(), socket.AF_INET, socket.SOCK_STREAM));
+    // The Promise twin's accept makes its descriptor itself.
+    const port = (srv.getsockname() as [string, number])[1];
+    const c2 = socket.socket();
+    made.push(c2);
+    c2.connect(['127.0.0.1', port]);
+    const [viaAsync] = await srv.async.accept();
+    made.push(viaAsync);
     const extra = socket as unknown as Record<string, unknown>;
     if (typeof extra['create_server'] === 'function') {
       const cs = (extra['create_server'] as (a: unknown) => socket.Socket)(['127.0.0.1', 0]);

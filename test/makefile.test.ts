@@ -710,13 +710,16 @@ test('makefile: text read on a non-blocking socket returns what is there (local)
   b.close();
 });
 
-test('makefile: text readline across many recvs, with limits and split terminators (local)', () => {
+test('makefile: text readline across many recvs, with limits and split terminators (local)', async () => {
   // TextIOWrapper reads 8192 bytes per recv: put line ends across that boundary.
   const long = 'y'.repeat(50_000);
   for (const newline of [null, '', '\n', '\r', '\r\n']) {
     const term = newline === null || newline === '' ? '\r\n' : newline;
     const first = `${'x'.repeat(8191)}${term}`;
-    const [a, b] = filled(`${first}${long}${term}${long}${term}end`);
+    // More than a socket buffer holds: a worker sends it while this thread reads.
+    const [a, b] = socket.socketpair();
+    const data = Buffer.from(`${first}${long}${term}${long}${term}end`, 'latin1').toString('hex');
+    const peer = runPeer('makefile', 'writer', [b.detach(), 'wb', 0, {}, [{ op: 'sendRaw', hex: data }]]);
     using f = a.makefile('r', { newline });
     const t = newline === null ? '\n' : term;
     assert.equal(f.readline(), `${'x'.repeat(8191)}${t}`, `newline ${JSON.stringify(newline)}`);
@@ -726,6 +729,6 @@ test('makefile: text readline across many recvs, with limits and split terminato
     assert.equal(f.readline(), 'end');
     assert.equal(f.readline(), '');
     a.close();
-    b.close();
+    await peer.done;
   }
 });
