@@ -137,6 +137,40 @@ static napi_value js_inet_pton_into(napi_env env, napi_callback_info info) {
   return bs_int(env, family == AF_INET ? 4 : 16);
 }
 
+/* inet_pton4(text) -> the address as a u32 (first byte most significant),
+ * -1 (not an address) or -2 (the text holds a NUL).  No buffer crosses the
+ * boundary: the hottest conversion allocates nothing here. */
+static napi_value js_inet_pton4(napi_env env, napi_callback_info info) {
+  BS_ARGS(env, info, 1);
+  char text[INET_ADDRSTRLEN + 16];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
+    BS_THROW_TYPE(env, "native: expected a string");
+  if (strlen(text) != n) return bs_int(env, -2);
+  if (n >= sizeof text - 1) return bs_int(env, -1);
+  struct in_addr a;
+  if (inet_pton(AF_INET, text, &a) != 1) return bs_int(env, -1);
+  return bs_int(env, (int64_t)ntohl(a.s_addr));
+}
+
+/* inet_pton6(text) -> 16 (the bytes are in the 16-byte ArrayBuffer
+ * `inet_pton6_scratch` of this environment), -1 or -2 as inet_pton4. */
+static napi_value js_inet_pton6(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  void *out;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &out) != napi_ok) return NULL;
+  if (argc < 1) BS_THROW_TYPE(env, "native: missing argument");
+  char text[INET6_ADDRSTRLEN + 16];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
+    BS_THROW_TYPE(env, "native: expected a string");
+  if (strlen(text) != n) return bs_int(env, -2);
+  if (n >= sizeof text - 1) return bs_int(env, -1);
+  if (inet_pton(AF_INET6, text, out) != 1) return bs_int(env, -1);
+  return bs_int(env, 16);
+}
+
 void bs_register_netinfo(napi_env env, napi_value exports) {
   bs_export(env, exports, "gethostname", js_gethostname);
   bs_export(env, exports, "sethostname", js_sethostname);
@@ -145,4 +179,16 @@ void bs_register_netinfo(napi_env env, napi_value exports) {
   bs_export(env, exports, "if_indextoname", js_if_indextoname);
   bs_export(env, exports, "inet_aton", js_inet_aton);
   bs_export(env, exports, "inet_pton_into", js_inet_pton_into);
+  bs_export(env, exports, "inet_pton4", js_inet_pton4);
+  /* Per environment (never global): inet_pton6's output buffer, kept alive
+   * by a reference for the environment's lifetime and reachable from JS. */
+  void *scratch;
+  napi_value ab, fn;
+  napi_ref keep;
+  if (napi_create_arraybuffer(env, 16, &scratch, &ab) == napi_ok &&
+      napi_create_reference(env, ab, 1, &keep) == napi_ok &&
+      napi_create_function(env, "inet_pton6", NAPI_AUTO_LENGTH, js_inet_pton6, scratch, &fn) == napi_ok) {
+    napi_set_named_property(env, exports, "inet_pton6_scratch", ab);
+    napi_set_named_property(env, exports, "inet_pton6", fn);
+  }
 }

@@ -13,12 +13,16 @@ import { toBytes, toCInt, toInt, typeName } from './validate.js';
 interface InetNative {
   inet_aton(text: string): Buffer | null;
   inet_pton_into(family: number, text: string, out: Uint8Array): number;
+  inet_pton4(text: string): number;
+  inet_pton6(text: string): number;
+  inet_pton6_scratch: ArrayBuffer;
 }
 
 const inn = native as unknown as InetNative;
 const EAFNOSUPPORT = osConstants.errno.EAFNOSUPPORT;
 const LITTLE = endianness() === 'LE';
 const packedScratch = new Uint8Array(16);
+const pton6Out = new Uint8Array(inn.inet_pton6_scratch);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Python's "s" format: a str with no NUL that encodes as UTF-8. */
@@ -67,11 +71,20 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
   // Hot path: one native call into a reused buffer, one pooled Buffer out.
   // The checks of the slow path only run when the library says no, as a NUL
   // is reported by the native side and a lone surrogate cannot be an address.
-  if ((address_family === AF_INET || address_family === AF_INET6) && typeof ip_string === 'string') {
-    const n = inn.inet_pton_into(address_family, ip_string, packedScratch);
-    if (n > 0) {
-      const out = Buffer.allocUnsafe(n);
-      for (let i = 0; i < n; i++) out[i] = packedScratch[i]!;
+  if (typeof ip_string === 'string') {
+    if (address_family === AF_INET) {
+      const v = inn.inet_pton4(ip_string);
+      if (v >= 0) {
+        const out = Buffer.allocUnsafe(4);
+        out[0] = v >>> 24;
+        out[1] = v >>> 16;
+        out[2] = v >>> 8;
+        out[3] = v;
+        return out;
+      }
+    } else if (address_family === AF_INET6 && inn.inet_pton6(ip_string) > 0) {
+      const out = Buffer.allocUnsafe(16);
+      out.set(pton6Out);
       return out;
     }
   }

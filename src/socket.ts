@@ -67,6 +67,7 @@ function describe(core: Core, closed: boolean, scratch: Buffer): string {
 
 const TYPE_FLAGS = (SOCK_NONBLOCK ?? 0) | (SOCK_CLOEXEC ?? 0);
 const RECV_POOL_LIMIT = 4096;
+const RX_KEEP_LIMIT = 256 * 1024;
 /** Linux's accept4() never hands the listener's O_NONBLOCK to the new socket. */
 const ACCEPT_CLEARS_NONBLOCK = process.platform === 'linux';
 const intOpt = new Int32Array(1);
@@ -245,10 +246,19 @@ export class Socket implements Disposable {
     this.#onClose.push(fn);
   }
 
+  /** Runs every hook even if one throws, so the descriptor is always released. */
   #runCloseHooks(): void {
     const hooks = this.#onClose;
     this.#onClose = [];
-    for (const fn of hooks) fn();
+    let failure: unknown = null;
+    for (const fn of hooks) {
+      try {
+        fn();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== null) process.emitWarning(`bsd-socket: a close hook failed: ${String(failure)}`);
   }
 
   // ---- lifecycle ------------------------------------------------------------
@@ -601,7 +611,9 @@ export class Socket implements Disposable {
     }
   }
 
+  /** The reusable receive buffer; sizes above RX_KEEP_LIMIT get a one-off buffer so none is pinned. */
   #rxBuffer(n: number): Buffer {
+    if (n > RX_KEEP_LIMIT) return Buffer.allocUnsafeSlow(n);
     if (this.#rxBuf === null || this.#rxBuf.length < n) this.#rxBuf = Buffer.allocUnsafeSlow(n);
     return this.#rxBuf;
   }

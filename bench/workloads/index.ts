@@ -3,11 +3,13 @@
 
 import { pingpongWorkloads } from './pingpong.js';
 import { messagesWorkloads } from './messages.js';
+import { resolverWorkloads } from './resolver.js';
 import type { Workload } from './types.js';
 
 export const workloads: readonly Workload[] = [
   ...pingpongWorkloads,
   ...messagesWorkloads,
+  ...resolverWorkloads,
   // bulk TCP recv_into, UDP pps (plain / batched), echo server x 100 clients,
   // async ping-pong: to come (DESIGN §6).
 ];

@@ -9,7 +9,8 @@ import { BlockingIOError } from '../errors.js';
 import { EAGAIN } from '../deadline.js';
 import { toBytes, toWritableBytes } from '../validate.js';
 import {
-  DEFAULT_BUFFER_SIZE, GrowBuf, IOBase, UnsupportedOperation, closedFile, kRead1, kReadAt, kWriteAt, toReadSize,
+  DEFAULT_BUFFER_SIZE, GrowBuf, IOBase, UnsupportedOperation, closedFile, copyOut, kRead1, kReadAt, kWriteAt,
+  toReadSize,
 } from './common.js';
 import type { SocketIO } from './socketio.js';
 
@@ -139,8 +140,7 @@ export class BufferedReader extends BufferedBase {
 
   /** `n` buffered bytes out as a new Buffer. */
   #take(n: number): Buffer {
-    const out = Buffer.allocUnsafe(n);
-    this.#buf.copy(out, 0, this.#pos, this.#pos + n);
+    const out = copyOut(this.#buf, this.#pos, this.#pos + n);
     this.#pos += n;
     return out;
   }
@@ -344,7 +344,7 @@ export class BufferedReader extends BufferedBase {
     return line;
   }
 
-  /** A reader does not write. @throws {UnsupportedOperation} always */
+  /** A reader does not write. @syscall none @throws {UnsupportedOperation} always · {RangeError} closed file */
   write(_b: ArrayBufferView | ArrayBuffer): number | null {
     this.checkClosed('write to closed file');
     throw new UnsupportedOperation('write');
@@ -474,25 +474,25 @@ export class BufferedWriter extends BufferedBase {
     this.#flushBuffer();
   }
 
-  /** A writer does not read. @throws {UnsupportedOperation} always */
+  /** A writer does not read. @syscall none @throws {UnsupportedOperation} always · {RangeError} closed file */
   read(_size?: number | null): Buffer | null {
     this.checkClosed('read of closed file');
     throw new UnsupportedOperation('read');
   }
 
-  /** A writer does not read. @throws {UnsupportedOperation} always */
+  /** A writer does not read. @syscall none @throws {UnsupportedOperation} always · {RangeError} closed file */
   read1(_size?: number | null): Buffer {
     this.checkClosed('read of closed file');
     throw new UnsupportedOperation('read1');
   }
 
-  /** A writer does not read. @throws {UnsupportedOperation} always */
+  /** A writer does not read. @syscall none @throws {UnsupportedOperation} always · {RangeError} closed file */
   readinto(_b: ArrayBufferView | ArrayBuffer): number | null {
     this.checkClosed('readinto of closed file');
     throw new UnsupportedOperation('readinto');
   }
 
-  /** A writer does not read. @throws {UnsupportedOperation} always */
+  /** A writer does not read. @syscall none @throws {UnsupportedOperation} always · {RangeError} closed file */
   readline(_limit?: number | null): Buffer {
     this.checkClosed('readline of closed file');
     throw new UnsupportedOperation('read');
@@ -536,12 +536,12 @@ export class BufferedRWPair extends BufferedBase {
     this.#writer = new BufferedWriter(raw, buffer_size);
   }
 
-  /** See BufferedReader.read. @syscall recv(2) */
+  /** See BufferedReader.read. @syscall recv(2) @throws as BufferedReader.read */
   read(size?: number | null): Buffer | null {
     return this.#reader.read(size);
   }
 
-  /** See BufferedReader.read1. @syscall recv(2), at most one */
+  /** See BufferedReader.read1. @syscall recv(2), at most one @throws as BufferedReader.read */
   read1(size?: number | null): Buffer {
     return this.#reader.read1(size);
   }
@@ -551,32 +551,32 @@ export class BufferedRWPair extends BufferedBase {
     return this.#reader[kRead1](size);
   }
 
-  /** See BufferedReader.peek. @syscall recv(2), at most one */
+  /** See BufferedReader.peek. @syscall recv(2), at most one @throws as BufferedReader.read */
   peek(size?: number | null): Buffer {
     return this.#reader.peek(size);
   }
 
-  /** See BufferedReader.readinto. @syscall recv(2) */
+  /** See BufferedReader.readinto. @syscall recv(2) @throws as BufferedReader.readinto */
   readinto(b: ArrayBufferView | ArrayBuffer): number | null {
     return this.#reader.readinto(b);
   }
 
-  /** See BufferedReader.readinto1. @syscall recv(2), at most one */
+  /** See BufferedReader.readinto1. @syscall recv(2), at most one @throws as BufferedReader.readinto */
   readinto1(b: ArrayBufferView | ArrayBuffer): number | null {
     return this.#reader.readinto1(b);
   }
 
-  /** See BufferedReader.readline. @syscall recv(2) */
+  /** See BufferedReader.readline. @syscall recv(2) @throws as BufferedReader.read */
   readline(limit?: number | null): Buffer {
     return this.#reader.readline(limit);
   }
 
-  /** See BufferedWriter.write. @syscall send(2) when the buffer overflows */
+  /** See BufferedWriter.write. @syscall send(2) when the buffer overflows @throws as BufferedWriter.write */
   write(b: ArrayBufferView | ArrayBuffer): number {
     return this.#writer.write(b);
   }
 
-  /** See BufferedWriter.flush. @syscall send(2) */
+  /** See BufferedWriter.flush. @syscall send(2) @throws as BufferedWriter.flush */
   flush(): void {
     this.#writer.flush();
   }

@@ -222,7 +222,7 @@ export class SocketIO extends IOBase<Buffer> {
     return this.#sock!.fileno();
   }
 
-  /** Nothing to flush on a raw file. @throws {RangeError} closed file */
+  /** Nothing to flush on a raw file. @syscall none @throws {RangeError} closed file */
   flush(): void {
     this.checkClosed();
   }
