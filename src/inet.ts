@@ -2,7 +2,8 @@
  * Address text <-> packed bytes (inet_aton, inet_ntoa, inet_pton, inet_ntop)
  * and byte order (htons, htonl, ntohs, ntohl), with CPython's checks and
  * errors. The parsing is the C library's own, so it accepts and refuses
- * exactly what Python does on the same machine.
+ * exactly what Python does on the same machine (inet_pton's canonical
+ * dotted-quad fast path accepts a subset of it; see dottedQuad).
  */
 import { constants as osConstants, endianness } from 'node:os';
 import { native } from './native.js';
@@ -24,6 +25,39 @@ const LITTLE = endianness() === 'LE';
 const packedScratch = new Uint8Array(16);
 const pton6Out = new Uint8Array(inn.inet_pton6_scratch);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The canonical dotted quad ('192.168.1.1': four decimal parts of 1-3 digits,
+ * no leading zero, each at most 255) as a u32, or -1 for anything else. This
+ * set is exactly what inet_pton(AF_INET) accepts (the ISC algorithm of glibc
+ * and the BSDs); it only spares the native call on the hottest input, and
+ * every other text still goes to the C library, which decides.
+ */
+function dottedQuad(s: string): number {
+  const len = s.length;
+  if (len < 7 || len > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= len; i++) {
+    const ch = i < len ? s.charCodeAt(i) : 0x2e;
+    if (ch >= 0x30 && ch <= 0x39) {
+      if (digits > 0 && part === 0) return -1; // a leading zero
+      part = part * 10 + (ch - 0x30);
+      if (part > 255) return -1;
+      digits++;
+    } else if (ch === 0x2e && digits > 0) {
+      value = value * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else {
+      return -1;
+    }
+  }
+  return parts === 4 ? value : -1;
+}
 
 /** Python's "s" format: a str with no NUL that encodes as UTF-8. */
 function text(caller: string, v: unknown): string {
@@ -68,12 +102,14 @@ export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBuffer): string {
  * @example inet_pton(AF_INET6, '::1') // 16 bytes
  */
 export function inet_pton(address_family: number, ip_string: string): Buffer {
-  // Hot path: one native call into a reused buffer, one pooled Buffer out.
-  // The checks of the slow path only run when the library says no, as a NUL
-  // is reported by the native side and a lone surrogate cannot be an address.
+  // Hot path: the canonical dotted quad without leaving JS, else one native
+  // call, and one pooled Buffer out. The checks of the slow path only run
+  // when the library says no: a NUL is reported by the native side and a
+  // lone surrogate cannot be an address.
   if (typeof ip_string === 'string') {
     if (address_family === AF_INET) {
-      const v = inn.inet_pton4(ip_string);
+      let v = dottedQuad(ip_string);
+      if (v < 0) v = inn.inet_pton4(ip_string);
       if (v >= 0) {
         const out = Buffer.allocUnsafe(4);
         out[0] = v >>> 24;
@@ -84,7 +120,7 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
       }
     } else if (address_family === AF_INET6 && inn.inet_pton6(ip_string) > 0) {
       const out = Buffer.allocUnsafe(16);
-      out.set(pton6Out);
+      for (let i = 0; i < 16; i++) out[i] = pton6Out[i]!;
       return out;
     }
   }

@@ -7,6 +7,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import * as socket from 'bsd-socket';
 import { checkNoLeaks } from './helpers/fds.js';
 import { type Case, assertSameOutcomes, decode, outcome, pythonOutcomes } from './helpers/differential.js';
@@ -60,6 +61,30 @@ test(`differential: ${CASES.length} address conversions and byte-order calls giv
   assertSameOutcomes(CASES, ours, PY);
 });
 
+test('differential: inet_pton(AF_INET) on 4000 random dotted strings agrees with python3', () => {
+  // Our canonical-dotted-quad fast path must accept exactly what the C
+  // library accepts; random near-misses (leading zeros, 256, five parts,
+  // empty parts, signs, spaces) probe its edges.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const atoms = ['0', '1', '9', '00', '01', '10', '99', '100', '199', '255', '256', '260', '300', '999', '0255', '',
+    ' ', '+1', '-1', 'a', '1a', '0x1', '\t'];
+  const strings: string[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const parts = 2 + rnd(5);
+    const xs: string[] = [];
+    for (let p = 0; p < parts; p++) xs.push(atoms[rnd(atoms.length)]!);
+    strings.push(xs.join(rnd(20) === 0 ? ',' : '.'));
+  }
+  const cases = strings.map((s) => c('inet_pton', AF_INET, s));
+  const ours = cases.map((k) => outcome(() => socket.inet_pton(...(decode(k.args) as [number, string]))));
+  assertSameOutcomes(cases, ours, pythonOutcomes(cases));
+  assert.ok(ours.some((o) => 'ok' in o) && ours.some((o) => 'err' in o));
+});
+
 test('inet_aton accepts the classic short forms (test_socket: testIPv4toString, testIPv4_inet_aton_fourbytes)', () => {
   const f = socket.inet_aton;
   assert.deepEqual(f('0.0.0.0'), Buffer.from([0, 0, 0, 0]));
@@ -84,6 +109,24 @@ test('inet_pton(AF_INET) is strict (test_socket: testIPv4toString)', () => {
   }
   assert.throws(() => socket.inet_pton(12345, '1.2.3.4'), (e: unknown) =>
     e instanceof socket.OSError && e.code === 'EAFNOSUPPORT');
+});
+
+test('inet_pton returns real Buffers that do not share bytes', () => {
+  const a = socket.inet_pton(AF_INET, '1.2.3.4');
+  const b = socket.inet_pton(AF_INET6, '::1');
+  const c = socket.inet_pton(AF_INET, '5.6.7.8');
+  assert.ok(Buffer.isBuffer(a) && a instanceof Buffer && a.constructor === Buffer);
+  assert.equal(a.toString('hex'), '01020304');
+  assert.equal(b.toString('hex'), '0'.repeat(31) + '1');
+  assert.equal(c.readUInt32BE(0), 0x05060708);
+  a.fill(0xff);
+  assert.equal(b.toString('hex'), '0'.repeat(31) + '1');
+  assert.equal(c.toString('hex'), '05060708');
+  assert.match(inspect(a), /^<Buffer ff ff ff ff>$/);
+  assert.deepEqual(socket.inet_pton(AF_INET, '0.0.0.0'), Buffer.alloc(4));
+  // Many in a row cross slab boundaries without overlap.
+  const many = Array.from({ length: 3000 }, (_, i) => socket.inet_pton(AF_INET, `10.0.${i >> 8}.${i & 255}`));
+  many.forEach((x, i) => assert.equal(x.readUInt32BE(0), (10 << 24 | i) >>> 0));
 });
 
 test('inet_pton(AF_INET6) takes every valid form and refuses the rest (test_socket: testIPv6toString)', () => {

@@ -11,6 +11,9 @@
  *   {int: '123'}     an integer beyond 2**53 (a bigint here)
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { python } from './python.js';
 
 export type Spec = unknown;
@@ -33,9 +36,22 @@ const PY_TO_JS: Record<string, string> = {
 
 /** Runs every case in python3 and returns the outcomes, in order. */
 export function pythonOutcomes(cases: Case[], module = 'socket'): Outcome[] {
-  const payload = Buffer.from(JSON.stringify(cases)).toString('base64');
-  const raw = python<Outcome[]>(`
-import base64, json, ${module} as m
+  // The corpus goes through a file: a large one would not fit in argv.
+  const dir = mkdtempSync(path.join(tmpdir(), 'bsd-diff-'));
+  const file = path.join(dir, 'cases.json');
+  writeFileSync(file, JSON.stringify(cases));
+  let raw: Outcome[];
+  try {
+    raw = run(file, module);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return raw.map((o) => ('err' in o ? { ...o, err: PY_TO_JS[o.err] ?? o.err } : o));
+}
+
+function run(file: string, module: string): Outcome[] {
+  return python<Outcome[]>(`
+import json, ${module} as m
 OSE = ('OSError', 'gaierror', 'herror')
 def dec(v):
     if isinstance(v, dict):
@@ -51,7 +67,7 @@ def enc(r):
     if isinstance(r, int): return int(r)
     return r
 out = []
-for c in json.loads(base64.b64decode('${payload}')):
+for c in json.load(open(${JSON.stringify(file)}, encoding='utf-8')):
     try:
         out.append({'ok': enc(getattr(m, c['fn'])(*dec(c['args'])))})
     except Exception as e:
@@ -62,7 +78,6 @@ for c in json.loads(base64.b64decode('${payload}')):
         out.append(o)
 print(json.dumps(out))
 `, 60_000);
-  return raw.map((o) => ('err' in o ? { ...o, err: PY_TO_JS[o.err] ?? o.err } : o));
 }
 
 /** Decodes a spec into the JS argument. */
