@@ -117,6 +117,26 @@ napi_value bs_buffer_copy(napi_env env, const void *data, size_t len) {
   return r;
 }
 
+bool bs_get_sockaddr_out(napi_env env, napi_value v, struct sockaddr_storage **out) {
+  void *data;
+  size_t cap;
+  if (!bs_get_bytes(env, v, &data, &cap)) return false;
+  if (cap < sizeof(struct sockaddr_storage) || ((uintptr_t)data % 8) != 0) {
+    napi_throw_range_error(env, NULL, "native: sockaddr buffer too small or misaligned");
+    return false;
+  }
+  memset(data, 0, sizeof(struct sockaddr_storage));
+  *out = (struct sockaddr_storage *)data;
+  return true;
+}
+
+napi_value bs_array(napi_env env, size_t n, napi_value *items) {
+  napi_value a;
+  napi_create_array_with_length(env, n, &a);
+  for (size_t i = 0; i < n; i++) napi_set_element(env, a, (uint32_t)i, items[i]);
+  return a;
+}
+
 void bs_export(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);

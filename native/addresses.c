@@ -12,19 +12,6 @@
 #include <string.h>
 #include <sys/un.h>
 
-static bool get_out(napi_env env, napi_value v, struct sockaddr_storage **out) {
-  void *data;
-  size_t cap;
-  if (!bs_get_bytes(env, v, &data, &cap)) return false;
-  if (cap < sizeof(struct sockaddr_storage) || ((uintptr_t)data % 8) != 0) {
-    napi_throw_range_error(env, NULL, "native: sockaddr buffer too small or misaligned");
-    return false;
-  }
-  *out = (struct sockaddr_storage *)data;
-  memset(data, 0, sizeof(struct sockaddr_storage));
-  return true;
-}
-
 static bool get_exact(napi_env env, napi_value v, size_t want, const void **p) {
   void *data;
   size_t len;
@@ -43,7 +30,7 @@ static napi_value js_encode_inet(napi_env env, napi_callback_info info) {
   struct sockaddr_storage *ss;
   const void *packed;
   uint32_t port;
-  if (!get_out(env, argv[0], &ss) || !get_exact(env, argv[1], 4, &packed) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !get_exact(env, argv[1], 4, &packed) ||
       !bs_get_u32(env, argv[2], &port))
     return NULL;
   if (port > 65535) BS_THROW_RANGE(env, "native: port out of range");
@@ -63,7 +50,7 @@ static napi_value js_encode_inet6(napi_env env, napi_callback_info info) {
   struct sockaddr_storage *ss;
   const void *packed;
   uint32_t port, flowinfo, scope;
-  if (!get_out(env, argv[0], &ss) || !get_exact(env, argv[1], 16, &packed) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !get_exact(env, argv[1], 16, &packed) ||
       !bs_get_u32(env, argv[2], &port) || !bs_get_u32(env, argv[3], &flowinfo) ||
       !bs_get_u32(env, argv[4], &scope))
     return NULL;
@@ -87,7 +74,7 @@ static napi_value js_encode_unix(napi_env env, napi_callback_info info) {
   struct sockaddr_storage *ss;
   void *path;
   size_t len;
-  if (!get_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &path, &len)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &path, &len)) return NULL;
   struct sockaddr_un *sun = (struct sockaddr_un *)ss;
   /* An abstract name (leading NUL) or the empty autobind name may fill
    * sun_path; a filesystem path needs room for its terminating NUL, which
@@ -114,7 +101,7 @@ static napi_value js_encode_raw(napi_env env, napi_callback_info info) {
   int32_t family;
   void *data;
   size_t len;
-  if (!get_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &family) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &family) ||
       !bs_get_bytes(env, argv[2], &data, &len))
     return NULL;
   size_t off = offsetof(struct sockaddr, sa_data);
@@ -122,13 +109,6 @@ static napi_value js_encode_raw(napi_env env, napi_callback_info info) {
   ss->ss_family = (sa_family_t)family;
   memcpy((char *)ss + off, data, len);
   return bs_int(env, (int64_t)(off + len));
-}
-
-static napi_value arr(napi_env env, size_t n, napi_value *items) {
-  napi_value a;
-  napi_create_array_with_length(env, n, &a);
-  for (size_t i = 0; i < n; i++) napi_set_element(env, a, (uint32_t)i, items[i]);
-  return a;
 }
 
 /* The shared decoder: [family, ...fields] or null for an empty address. */
@@ -142,7 +122,7 @@ static napi_value decode(napi_env env, const struct sockaddr *sa, socklen_t len)
       inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
       napi_value items[3] = {bs_int(env, AF_INET), bs_str(env, host),
                              bs_int(env, ntohs(sin->sin_port))};
-      return arr(env, 3, items);
+      return bs_array(env, 3, items);
     }
     case AF_INET6: {
       if (len < sizeof(struct sockaddr_in6)) break;
@@ -152,7 +132,7 @@ static napi_value decode(napi_env env, const struct sockaddr *sa, socklen_t len)
                              bs_int(env, ntohs(sin6->sin6_port)),
                              bs_int(env, ntohl(sin6->sin6_flowinfo)),
                              bs_int(env, sin6->sin6_scope_id)};
-      return arr(env, 5, items);
+      return bs_array(env, 5, items);
     }
     case AF_UNIX: {
       const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
@@ -163,12 +143,12 @@ static napi_value decode(napi_env env, const struct sockaddr *sa, socklen_t len)
       if (n > 0 && sun->sun_path[0] == '\0') {
         /* Abstract name: every byte counts, NULs included. */
         napi_value items[2] = {bs_int(env, AF_UNIX), bs_buffer_copy(env, sun->sun_path, n)};
-        return arr(env, 2, items);
+        return bs_array(env, 2, items);
       }
 #endif
       size_t plen = strnlen(sun->sun_path, n);
       napi_value items[2] = {bs_int(env, AF_UNIX), bs_buffer_copy(env, sun->sun_path, plen)};
-      return arr(env, 2, items);
+      return bs_array(env, 2, items);
     }
     default: {
       napi_value out;
@@ -180,7 +160,7 @@ static napi_value decode(napi_env env, const struct sockaddr *sa, socklen_t len)
   size_t off = offsetof(struct sockaddr, sa_data);
   napi_value items[2] = {bs_int(env, sa->sa_family),
                          bs_buffer_copy(env, (const char *)sa + off, len - off)};
-  return arr(env, 2, items);
+  return bs_array(env, 2, items);
 }
 
 /* decode_scratch(scratch) -> [family, ...] | null, from a kernel-filled scratch */

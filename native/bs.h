@@ -47,6 +47,12 @@ napi_value bs_null(napi_env env);
 /* A new Buffer holding a copy of len bytes. */
 napi_value bs_buffer_copy(napi_env env, const void *data, size_t len);
 
+/* The 128-byte, 8-aligned sockaddr out-buffer of the encode_* functions,
+ * zeroed. Throws RangeError when too small or misaligned. */
+bool bs_get_sockaddr_out(napi_env env, napi_value v, struct sockaddr_storage **out);
+/* A JS array of n values (decoded address fields). */
+napi_value bs_array(napi_env env, size_t n, napi_value *items);
+
 /* Adds one function to the exports object. */
 void bs_export(napi_env env, napi_value exports, const char *name, napi_callback fn);
 

@@ -92,27 +92,6 @@
 #endif
 #endif
 
-/* The 128-byte out buffer, zeroed (same checks as addresses.c). */
-static bool get_out(napi_env env, napi_value v, struct sockaddr_storage **out) {
-  void *data;
-  size_t cap;
-  if (!bs_get_bytes(env, v, &data, &cap)) return false;
-  if (cap < sizeof(struct sockaddr_storage) || ((uintptr_t)data % 8) != 0) {
-    napi_throw_range_error(env, NULL, "native: sockaddr buffer too small or misaligned");
-    return false;
-  }
-  memset(data, 0, sizeof(struct sockaddr_storage));
-  *out = (struct sockaddr_storage *)data;
-  return true;
-}
-
-__attribute__((unused)) static napi_value arr(napi_env env, size_t n, napi_value *items) {
-  napi_value a;
-  napi_create_array_with_length(env, n, &a);
-  for (size_t i = 0; i < n; i++) napi_set_element(env, a, (uint32_t)i, items[i]);
-  return a;
-}
-
 __attribute__((unused)) static napi_value u64_bigint(napi_env env, uint64_t v) {
   napi_value out;
   napi_create_bigint_uint64(env, v, &out);
@@ -164,7 +143,7 @@ static napi_value js_encode_netlink(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
   uint32_t pid, groups;
-  if (!get_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &pid) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &pid) ||
       !bs_get_u32(env, argv[2], &groups))
     return NULL;
   struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
@@ -184,7 +163,7 @@ static napi_value js_encode_packet(napi_env env, napi_callback_info info) {
   uint32_t proto, pkttype, hatype;
   void *haddr;
   size_t halen;
-  if (!get_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex) ||
       !bs_get_u32(env, argv[2], &proto) || !bs_get_u32(env, argv[3], &pkttype) ||
       !bs_get_u32(env, argv[4], &hatype) || !bs_get_bytes_or_null(env, argv[5], &haddr, &halen))
     return NULL;
@@ -208,7 +187,7 @@ static napi_value js_encode_vsock(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
   uint32_t cid, port;
-  if (!get_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &cid) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &cid) ||
       !bs_get_u32(env, argv[2], &port))
     return NULL;
   struct sockaddr_vm *vm = (struct sockaddr_vm *)ss;
@@ -225,7 +204,7 @@ static napi_value js_encode_can(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 2);
   struct sockaddr_storage *ss;
   int32_t ifindex;
-  if (!get_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex)) return NULL;
   struct sockaddr_can *can = (struct sockaddr_can *)ss;
   can->can_family = AF_CAN;
   can->can_ifindex = ifindex;
@@ -238,7 +217,7 @@ static napi_value js_encode_can_isotp(napi_env env, napi_callback_info info) {
   struct sockaddr_storage *ss;
   int32_t ifindex;
   uint32_t rx, tx;
-  if (!get_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex) ||
       !bs_get_u32(env, argv[2], &rx) || !bs_get_u32(env, argv[3], &tx))
     return NULL;
   struct sockaddr_can *can = (struct sockaddr_can *)ss;
@@ -258,7 +237,7 @@ static napi_value js_encode_can_j1939(napi_env env, napi_callback_info info) {
   uint32_t pgn, addr;
   uint64_t name;
   bool lossless;
-  if (!get_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &ifindex)) return NULL;
   if (napi_get_value_bigint_uint64(env, argv[2], &name, &lossless) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a bigint");
   if (!lossless) BS_THROW_RANGE(env, "native: J1939 name out of range");
@@ -283,7 +262,7 @@ static napi_value js_encode_alg(napi_env env, napi_callback_info info) {
   void *type, *name;
   size_t tlen, nlen;
   uint32_t feat, mask;
-  if (!get_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &type, &tlen) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &type, &tlen) ||
       !bs_get_bytes(env, argv[2], &name, &nlen) || !bs_get_u32(env, argv[3], &feat) ||
       !bs_get_u32(env, argv[4], &mask))
     return NULL;
@@ -306,7 +285,7 @@ static napi_value js_encode_tipc(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 6);
   struct sockaddr_storage *ss;
   uint32_t atype, v1, v2, v3, scope;
-  if (!get_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &atype) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &atype) ||
       !bs_get_u32(env, argv[2], &v1) || !bs_get_u32(env, argv[3], &v2) ||
       !bs_get_u32(env, argv[4], &v3) || !bs_get_u32(env, argv[5], &scope))
     return NULL;
@@ -337,7 +316,7 @@ static napi_value js_encode_qipcrtr(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
   uint32_t node, port;
-  if (!get_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &node) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &node) ||
       !bs_get_u32(env, argv[2], &port))
     return NULL;
   struct sockaddr_qrtr *q = (struct sockaddr_qrtr *)ss;
@@ -356,7 +335,7 @@ static napi_value js_encode_rds(napi_env env, napi_callback_info info) {
   void *packed;
   size_t plen;
   uint32_t port;
-  if (!get_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &packed, &plen) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &packed, &plen) ||
       !bs_get_u32(env, argv[2], &port))
     return NULL;
   if (plen != 4) BS_THROW_RANGE(env, "native: packed address has the wrong length");
@@ -389,7 +368,7 @@ static napi_value js_encode_bt_l2cap(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
   uint32_t psm;
-  if (!get_out(env, argv[0], &ss)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss)) return NULL;
   struct sockaddr_l2 *a = (struct sockaddr_l2 *)ss;
   if (!get_bdaddr(env, argv[1], &a->l2_bdaddr) || !bs_get_u32(env, argv[2], &psm)) return NULL;
   a->l2_family = AF_BLUETOOTH;
@@ -401,7 +380,7 @@ static napi_value js_encode_bt_rfcomm(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
   uint32_t channel;
-  if (!get_out(env, argv[0], &ss)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss)) return NULL;
   struct sockaddr_rc *a = (struct sockaddr_rc *)ss;
   if (!get_bdaddr(env, argv[1], &a->rc_bdaddr) || !bs_get_u32(env, argv[2], &channel)) return NULL;
   a->rc_family = AF_BLUETOOTH;
@@ -413,7 +392,7 @@ static napi_value js_encode_bt_hci(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 2);
   struct sockaddr_storage *ss;
   uint32_t dev;
-  if (!get_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &dev)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_u32(env, argv[1], &dev)) return NULL;
   struct sockaddr_hci *a = (struct sockaddr_hci *)ss;
   a->hci_family = AF_BLUETOOTH;
   a->hci_dev = (unsigned short)dev;
@@ -423,7 +402,7 @@ static napi_value js_encode_bt_hci(napi_env env, napi_callback_info info) {
 static napi_value js_encode_bt_sco(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 2);
   struct sockaddr_storage *ss;
-  if (!get_out(env, argv[0], &ss)) return NULL;
+  if (!bs_get_sockaddr_out(env, argv[0], &ss)) return NULL;
   struct sockaddr_sco *a = (struct sockaddr_sco *)ss;
   if (!get_bdaddr(env, argv[1], &a->sco_bdaddr)) return NULL;
   a->sco_family = AF_BLUETOOTH;
@@ -443,7 +422,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
       const struct sockaddr_nl *nl = (const struct sockaddr_nl *)sa;
       napi_value items[3] = {bs_int(env, AF_NETLINK), bs_int(env, nl->nl_pid),
                              bs_int(env, nl->nl_groups)};
-      *out = arr(env, 3, items);
+      *out = bs_array(env, 3, items);
       return true;
     }
 #endif
@@ -459,7 +438,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
                              bs_int(env, ntohs(ll->sll_protocol)), bs_int(env, ll->sll_pkttype),
                              bs_int(env, ll->sll_hatype), bs_buffer_copy(env, ll->sll_addr, halen),
                              bs_int(env, ll->sll_ifindex)};
-      *out = arr(env, 7, items);
+      *out = bs_array(env, 7, items);
       return true;
     }
 #endif
@@ -469,7 +448,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
       const struct sockaddr_vm *vm = (const struct sockaddr_vm *)sa;
       napi_value items[3] = {bs_int(env, AF_VSOCK), bs_int(env, vm->svm_cid),
                              bs_int(env, vm->svm_port)};
-      *out = arr(env, 3, items);
+      *out = bs_array(env, 3, items);
       return true;
     }
 #endif
@@ -483,18 +462,18 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
         napi_value items[5] = {bs_int(env, AF_CAN), name, u64_bigint(env, can->can_addr.j1939.name),
                                bs_int(env, can->can_addr.j1939.pgn),
                                bs_int(env, can->can_addr.j1939.addr)};
-        *out = arr(env, 5, items);
+        *out = bs_array(env, 5, items);
         return true;
       }
 #endif
       if (len >= offsetof(struct sockaddr_can, can_addr) + sizeof can->can_addr.tp) {
         napi_value items[4] = {bs_int(env, AF_CAN), name, bs_int(env, can->can_addr.tp.rx_id),
                                bs_int(env, can->can_addr.tp.tx_id)};
-        *out = arr(env, 4, items);
+        *out = bs_array(env, 4, items);
         return true;
       }
       napi_value items[2] = {bs_int(env, AF_CAN), name};
-      *out = arr(env, 2, items);
+      *out = bs_array(env, 2, items);
       return true;
     }
 #endif
@@ -507,7 +486,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
           bs_buffer_copy(env, alg->salg_type, strnlen((const char *)alg->salg_type, sizeof alg->salg_type)),
           bs_buffer_copy(env, alg->salg_name, strnlen((const char *)alg->salg_name, sizeof alg->salg_name)),
           bs_int(env, alg->salg_feat), bs_int(env, alg->salg_mask)};
-      *out = arr(env, 5, items);
+      *out = bs_array(env, 5, items);
       return true;
     }
 #endif
@@ -527,7 +506,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
       }
       napi_value items[6] = {bs_int(env, AF_TIPC), bs_int(env, t->addrtype), bs_int(env, v1),
                              bs_int(env, v2), bs_int(env, v3), bs_int(env, (uint8_t)t->scope)};
-      *out = arr(env, 6, items);
+      *out = bs_array(env, 6, items);
       return true;
     }
 #endif
@@ -537,7 +516,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
       const struct sockaddr_qrtr *q = (const struct sockaddr_qrtr *)sa;
       napi_value items[3] = {bs_int(env, AF_QIPCRTR), bs_int(env, q->sq_node),
                              bs_int(env, q->sq_port)};
-      *out = arr(env, 3, items);
+      *out = bs_array(env, 3, items);
       return true;
     }
 #endif
@@ -549,7 +528,7 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
       char host[INET_ADDRSTRLEN];
       inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
       napi_value items[3] = {bs_int(env, AF_RDS), bs_str(env, host), bs_int(env, ntohs(sin->sin_port))};
-      *out = arr(env, 3, items);
+      *out = bs_array(env, 3, items);
       return true;
     }
 #endif
@@ -560,27 +539,27 @@ bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
         const struct sockaddr_l2 *a = (const struct sockaddr_l2 *)sa;
         napi_value items[4] = {bs_int(env, AF_BLUETOOTH), bs_str(env, "l2cap"),
                                bs_buffer_copy(env, a->l2_bdaddr.b, 6), bs_int(env, btohs(a->l2_psm))};
-        *out = arr(env, 4, items);
+        *out = bs_array(env, 4, items);
         return true;
       }
       if (len == sizeof(struct sockaddr_rc)) {
         const struct sockaddr_rc *a = (const struct sockaddr_rc *)sa;
         napi_value items[4] = {bs_int(env, AF_BLUETOOTH), bs_str(env, "rfcomm"),
                                bs_buffer_copy(env, a->rc_bdaddr.b, 6), bs_int(env, a->rc_channel)};
-        *out = arr(env, 4, items);
+        *out = bs_array(env, 4, items);
         return true;
       }
       if (len == sizeof(struct sockaddr_sco)) {
         const struct sockaddr_sco *a = (const struct sockaddr_sco *)sa;
         napi_value items[3] = {bs_int(env, AF_BLUETOOTH), bs_str(env, "sco"),
                                bs_buffer_copy(env, a->sco_bdaddr.b, 6)};
-        *out = arr(env, 3, items);
+        *out = bs_array(env, 3, items);
         return true;
       }
       if (len == sizeof(struct sockaddr_hci)) {
         const struct sockaddr_hci *a = (const struct sockaddr_hci *)sa;
         napi_value items[3] = {bs_int(env, AF_BLUETOOTH), bs_str(env, "hci"), bs_int(env, a->hci_dev)};
-        *out = arr(env, 3, items);
+        *out = bs_array(env, 3, items);
         return true;
       }
       return false;
