@@ -475,3 +475,27 @@ test('process exit: a pending twin keeps the process alive until it resolves', a
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'x waited\n');
 });
+
+test('sendmsg, recvmsg and recvmsg_into twins (testSendmsg/testRecvmsg, async)', async () => {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  try {
+    const p = b.async.recvmsg(100);
+    await delay(5);
+    assert.equal(await a.async.sendmsg([Buffer.from('gath'), Buffer.from('ered')]), 8);
+    const [data, anc, flags] = await p;
+    assert.equal(data.toString(), 'gathered');
+    assert.deepEqual(anc, []);
+    assert.equal(flags, 0);
+    const buf1 = Buffer.alloc(3);
+    const buf2 = Buffer.alloc(10);
+    const q = b.async.recvmsg_into([buf1, buf2], { signal: new AbortController().signal });
+    await a.async.sendmsg([Buffer.from('scattered')], [], 0);
+    const [n] = await q;
+    assert.equal(n, 9);
+    assert.equal(Buffer.concat([buf1, buf2]).subarray(0, 9).toString(), 'scattered');
+    await assert.rejects(b.async.recvmsg(-1), RangeError);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

@@ -2,10 +2,10 @@
  * Module-level Promise twins that are not name services: create_connection.
  */
 import { Socket } from '../socket.js';
-import { AF_INET6, AF_UNSPEC, SOCK_STREAM } from '../constants.js';
 import { OSError } from '../errors.js';
-import { toIntIn, toTimeout, typeName } from '../validate.js';
-import { lookupAll } from './lookup.js';
+import { toTimeout, typeName } from '../validate.js';
+import type { AddrInfo } from '../resolver.js';
+import { lookupStream } from './lookup.js';
 import { isOptions, signalOf } from './options.js';
 
 /** Keyword-only arguments of create_connection, plus the AbortSignal. */
@@ -39,28 +39,24 @@ export function create_connection(address: readonly [string | null, number | str
     if (!Array.isArray(address) || address.length !== 2) {
       throw new TypeError(`create_connection(): address must be a (host, port) pair, not ${typeName(address)}`);
     }
-    const host = address[0] ?? 'localhost';
-    if (typeof host !== 'string') throw new TypeError(`create_connection(): host must be a string, not ${typeName(host)}`);
-    const portRaw = address[1];
-    const port = typeof portRaw === 'string' && /^\d+$/.test(portRaw) ? Number(portRaw) : portRaw;
-    const p = toIntIn('create_connection', 'port', port, 0, 65535, 'create_connection(): port must be 0-65535.');
+    const [host, port] = address as [string | null, number | string];
     const tmo = t === undefined ? undefined : toTimeout(t);
-    return lookupAll(host, AF_UNSPEC, signal).then((addrs) => attempt(addrs, p, tmo, src, allErrors, signal));
+    return lookupStream(host, port, signal).then((infos) => attempt(infos, tmo, src, allErrors, signal));
   } catch (e) {
     return Promise.reject(e);
   }
 }
 
-async function attempt(addrs: Array<[number, string]>, port: number, timeout: number | null | undefined,
+async function attempt(infos: AddrInfo[], timeout: number | null | undefined,
   source: unknown, allErrors: boolean, signal: AbortSignal | undefined): Promise<Socket> {
   const errors: unknown[] = [];
-  for (const [family, host] of addrs) {
+  for (const [family, type, proto, , sa] of infos) {
     let sock: Socket | null = null;
     try {
-      sock = new Socket(family, SOCK_STREAM, 0);
+      sock = new Socket(family, type, proto);
       if (timeout !== undefined) sock.settimeout(timeout);
       if (source !== undefined && source !== null) sock.bind(source);
-      await sock.async.connect(family === AF_INET6 ? [host, port, 0, 0] : [host, port], signal === undefined ? undefined : { signal });
+      await sock.async.connect(sa, signal === undefined ? undefined : { signal });
       return sock;
     } catch (e) {
       sock?.close();

@@ -20,6 +20,11 @@ import { native } from '../native.js';
 import { toBytes, toFlags, toSize, toWritableBytes, typeName } from '../validate.js';
 import { READABLE, WRITABLE, type Waiter, type Watcher, openWatcher, watcherFinalizer } from './reactor.js';
 import { lookupHost } from './lookup.js';
+import {
+  type RecvmsgArgs, type RecvmsgIntoArgs, type RecvmsgOp, type RecvmsgResult, type RecvmsgIntoResult,
+  type SendmsgArgs, type SendmsgOp, attemptRecvmsg, attemptSendmsg, finishRecvmsg, finishRecvmsgInto,
+  prepareRecvmsg, prepareRecvmsgInto, prepareSendmsg,
+} from '../messages.js';
 import { type AsyncOptions, AbortError, abortError, isOptions, signalOf } from './options.js';
 
 export { AbortError, type AsyncOptions };
@@ -336,6 +341,38 @@ class AcceptOp extends Op<[Socket, SockAddr]> {
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
     }
   }
+}
+
+class SendmsgTwinOp extends Op<number> {
+  constructor(fd: number, readonly op: SendmsgOp) {
+    super(fd, 'sendmsg');
+  }
+  attempt(): number | Again {
+    for (;;) {
+      const r = attemptSendmsg(this.fd, this.op);
+      if (r >= 0) return r;
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class RecvmsgTwinOp<R> extends Op<R> {
+  constructor(fd: number, readonly op: RecvmsgOp, readonly finish: (op: RecvmsgOp, r: number) => R, syscall: string) {
+    super(fd, syscall);
+  }
+  attempt(): R | Again {
+    for (;;) {
+      const r = attemptRecvmsg(this.fd, this.op);
+      if (r >= 0) return this.finish(this.op, r);
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+/** Splits a trailing options object off `args` (it is never an array, buffer or address string). */
+function splitArgs<A extends unknown[]>(args: unknown[]): [A, unknown] {
+  const last = args[args.length - 1];
+  return isOptions(last) ? [args.slice(0, -1) as A, last] : [args as A, undefined];
 }
 
 /** connect: the call, then (EINPROGRESS) writability and SO_ERROR. Resolves 0 or, for connect_ex, the errno. */
@@ -689,6 +726,75 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const fd = sock[kFd]('sendto');
       const [sa, len] = this.#encode('sendto', addr, packed);
       return new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len).run(this, WRITABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Sends gathered buffers with ancillary data: `sendmsg(buffers[, ancdata[, flags[, address]]][, options])`.
+   * Host names in `address` resolve off the thread.
+   * @syscall sendmsg(2) MSG_DONTWAIT — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) the sync sendmsg's errors · {TimeoutError} · {AbortError}
+   */
+  sendmsg(...args: [...SendmsgArgs, AsyncOptions?]): Promise<number> {
+    try {
+      const [a, opts] = splitArgs<SendmsgArgs>(args);
+      const signal = signalOf('sendmsg', opts);
+      const sock = this.#sock;
+      sock[kFd]('sendmsg');
+      const host = a[3] === undefined || a[3] === null ? null : hostNeedingLookup(sock.family, a[3]);
+      const go = (packed: Uint8Array | null): Promise<number> => {
+        try {
+          if (signal?.aborted) throw abortError(signal);
+          const fd = sock[kFd]('sendmsg');
+          const op = prepareSendmsg(sock, a, packed === null ? undefined : (): Uint8Array => packed, true);
+          op.flags |= MSG_DONTWAIT;
+          return new SendmsgTwinOp(fd, op).run(this, WRITABLE, deadlineOf(sock), signal);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      };
+      if (host === null) return go(null);
+      return lookupHost('sendmsg', host, sock.family, signal).then(go);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives data and ancillary data: `[data, ancdata, msg_flags, address]`.
+   * @syscall recvmsg(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) the sync recvmsg's errors · {TimeoutError} · {AbortError}
+   */
+  recvmsg(...args: [...RecvmsgArgs, AsyncOptions?] | [number, AsyncOptions]): Promise<RecvmsgResult> {
+    try {
+      const [a, opts] = splitArgs<RecvmsgArgs>(args);
+      const signal = signalOf('recvmsg', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recvmsg');
+      const op = prepareRecvmsg(sock, a);
+      op.flags |= MSG_DONTWAIT;
+      return new RecvmsgTwinOp(fd, op, finishRecvmsg, 'recvmsg').run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives into buffers: `[nbytes, ancdata, msg_flags, address]`.
+   * @syscall recvmsg(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
+   * @throws (rejects) the sync recvmsg_into's errors · {TimeoutError} · {AbortError}
+   */
+  recvmsg_into(...args: [...RecvmsgIntoArgs, AsyncOptions?] | [RecvmsgIntoArgs[0], AsyncOptions]): Promise<RecvmsgIntoResult> {
+    try {
+      const [a, opts] = splitArgs<RecvmsgIntoArgs>(args);
+      const signal = signalOf('recvmsg_into', opts);
+      const sock = this.#sock;
+      const fd = sock[kFd]('recvmsg_into');
+      const op = prepareRecvmsgInto(sock, a);
+      op.flags |= MSG_DONTWAIT;
+      return new RecvmsgTwinOp(fd, op, finishRecvmsgInto, 'recvmsg_into').run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
