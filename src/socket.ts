@@ -788,48 +788,62 @@ export class Socket implements Disposable {
   }
 
   /**
-   * Sends gathered buffers with ancillary data. See docs/api.md.
+   * Sends gathered buffers with ancillary data: `sendmsg(buffers, ancdata, flags, address)`;
+   * returns the bytes sent. See docs/messages.md.
    * @syscall sendmsg(2) — waits writable under the socket's timeout
+   * @throws {TypeError} non-iterable buffers, non-bytes items, malformed ancillary items ·
+   *   {OSError} EBADF (invalid descriptor in SCM_RIGHTS), EINVAL, EDESTADDRREQ, EMSGSIZE ·
+   *   {TimeoutError} · {BlockingIOError}
    */
   sendmsg(...args: SendmsgArgs): number {
     return sendmsgFor(this, ...args);
   }
 
   /**
-   * Receives data and ancillary data: `[data, ancdata, msg_flags, address]`.
-   * @syscall recvmsg(2) — waits readable under the socket's timeout
+   * Receives data and ancillary data: `recvmsg(bufsize, ancbufsize, flags)` →
+   * `[data, ancdata, msg_flags, address]`. Received descriptors are close-on-exec.
+   * @syscall recvmsg(2) MSG_CMSG_CLOEXEC — waits readable under the socket's timeout
+   * @throws {RangeError} negative bufsize or ancbufsize · {TimeoutError} · {BlockingIOError} · {OSError}
    */
   recvmsg(...args: RecvmsgArgs): RecvmsgResult {
     return recvmsgFor(this, ...args);
   }
 
   /**
-   * Receives into buffers: `[nbytes, ancdata, msg_flags, address]`.
-   * @syscall recvmsg(2) — waits readable under the socket's timeout
+   * Receives into writable buffers in order: `recvmsg_into(buffers, ancbufsize, flags)` →
+   * `[nbytes, ancdata, msg_flags, address]`.
+   * @syscall recvmsg(2) MSG_CMSG_CLOEXEC — waits readable under the socket's timeout
+   * @throws {TypeError} not an iterable of writable buffers · {RangeError} · {TimeoutError} · {OSError}
    */
   recvmsg_into(...args: RecvmsgIntoArgs): RecvmsgIntoResult {
     return recvmsgIntoFor(this, ...args);
   }
 
   /**
-   * Sends a file's bytes (zero-copy where the platform allows).
-   * @syscall sendfile(2), or send(2) as fallback
+   * Sends a file's bytes: `sendfile(file, offset, count)` with `file` a descriptor
+   * or FileHandle; returns the bytes sent. The timeout bounds the whole transfer.
+   * @syscall sendfile(2) (zero-copy), or pread(2)+send(2) where sendfile(2) cannot serve
+   * @throws {RangeError} not SOCK_STREAM, non-blocking socket, bad count/offset ·
+   *   {TypeError} · {TimeoutError} · {OSError} EBADF, EPIPE
    */
   sendfile(...args: SendfileArgs): number {
     return sendfileFor(this, ...args);
   }
 
   /**
-   * Sends many datagrams in one system call (Linux). Returns how many were sent.
-   * @syscall sendmmsg(2)
+   * Sends many datagrams in one system call: `sendmmsg(messages, flags)` with
+   * messages `[data, address?]`; returns how many were sent.
+   * @syscall sendmmsg(2) (a loop of sendmsg(2) where the platform lacks it) — waits writable
+   * @throws {TypeError} malformed messages (before anything is sent) · {TimeoutError} · {OSError}
    */
   sendmmsg(...args: SendmmsgArgs): number {
     return sendmmsgFor(this, ...args);
   }
 
   /**
-   * Receives up to `vlen` datagrams in one system call (Linux).
-   * @syscall recvmmsg(2)
+   * Receives up to `vlen` datagrams in one system call: `[data, address, msg_flags][]`.
+   * @syscall recvmmsg(2) MSG_WAITFORONE (a loop of recvmsg(2) where the platform lacks it) — waits readable
+   * @throws {RangeError} vlen outside 1-1024, negative bufsize · {TimeoutError} · {OSError}
    */
   recvmmsg(...args: RecvmmsgArgs): RecvmmsgResult {
     return recvmmsgFor(this, ...args);
