@@ -434,7 +434,27 @@ export function prepareSendfile(sock: Socket, args: SendfileArgs): SendfileOp {
 /** Thrown by the sendfile(2) path when it cannot serve this file (Python's _GiveupOnSendfile). */
 export class GiveupOnSendfile extends Error {}
 
-const MAX_SENDFILE_BLOCK = 2 ** 30;
+export const MAX_SENDFILE_BLOCK = 2 ** 30;
+
+/**
+ * The size of a file sendfile(2) can read (a regular file).
+ * @throws {GiveupOnSendfile} for anything else (pipes, sockets, a failing fstat)
+ */
+export function sendfileSize(fileFd: number): number {
+  try {
+    const st = fstatSync(fileFd);
+    if (!st.isFile()) throw new GiveupOnSendfile('not a regular file');
+    return st.size;
+  } catch (e) {
+    if (e instanceof GiveupOnSendfile) throw e;
+    throw new GiveupOnSendfile(String(e));
+  }
+}
+
+/** Whether a descriptor can seek (lseek(fd, 0, SEEK_CUR) succeeds). */
+export function isSeekable(fileFd: number): boolean {
+  return mnative.lseek(fileFd, 0, SEEK_CUR) >= 0;
+}
 
 /**
  * The zero-copy path (Python's `_sendfile_use_sendfile`): sendfile(2) in a
@@ -445,15 +465,7 @@ export function sendfileUsingSendfile(sock: Socket, ...args: SendfileArgs): numb
   const op = prepareSendfile(sock, args);
   if (sock.gettimeout() === 0) throw new RangeError('non-blocking sockets are not supported');
   const fd = sock[kFd]('sendfile');
-  let size: number;
-  try {
-    const st = fstatSync(op.fileFd);
-    if (!st.isFile()) throw new GiveupOnSendfile('not a regular file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof GiveupOnSendfile) throw e;
-    throw new GiveupOnSendfile(String(e));
-  }
+  const size = sendfileSize(op.fileFd);
   if (size === 0) return 0;
   let off = op.offset;
   let total = 0;
@@ -483,7 +495,7 @@ export function sendfileUsingSendfile(sock: Socket, ...args: SendfileArgs): numb
   }
 }
 
-const SEND_BLOCK = 65536;
+export const SEND_BLOCK = 65536;
 
 /**
  * The fallback (Python's `_sendfile_use_send`): read(2)/pread(2) into one
@@ -494,7 +506,7 @@ export function sendfileUsingSend(sock: Socket, ...args: SendfileArgs): number {
   const op = prepareSendfile(sock, args);
   if (sock.gettimeout() === 0) throw new RangeError('non-blocking sockets are not supported');
   const fd = sock[kFd]('sendfile');
-  const seekable = mnative.lseek(op.fileFd, 0, SEEK_CUR) >= 0;
+  const seekable = isSeekable(op.fileFd);
   if (!seekable && op.offset !== 0) {
     const r = mnative.lseek(op.fileFd, op.offset, SEEK_SET);
     throw errnoError(-r, 'lseek');

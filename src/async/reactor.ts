@@ -57,12 +57,15 @@ let binding: ReactorBinding | null = null;
 const bySlot: Array<Watcher | undefined> = [];
 const byFd = new Map<number, Watcher>();
 let pending = 0;
+/** Calls of dispatch() so far: loop turns that reported readiness. */
+let turn = 0;
 
 function reactor(): ReactorBinding {
   return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue));
 }
 
 function dispatch(count: number): void {
+  turn++;
   for (let i = 0; i < count; i++) {
     const w = bySlot[queue[2 * i]!];
     if (w === undefined) continue; // closed since the event was queued
@@ -91,6 +94,12 @@ export class Watcher {
   /** Directions known to block: a call got EAGAIN (or a short stream read) and no event came since. */
   #blocked = 0;
   #closed = false;
+  /** The last read that tried first got EAGAIN: reads after a send are predicted to block too. */
+  #readPredict = false;
+  /** A send completed since the last read did (the request/response signature). */
+  #sentSinceRead = false;
+  /** The turn in which a read skipped its try on the prediction alone (-1: none pending). */
+  #predictedAt = -1;
   #readers: Waiter[] = [];
   #writers: Waiter[] = [];
   /** Whether the watcher's socket is gone (for evicting stale watchers). */
@@ -122,7 +131,26 @@ export class Watcher {
   shouldWait(dir: number): boolean {
     if (this.#closed) return false;
     if ((dir === READABLE ? this.#readers : this.#writers).length > 0) return true;
-    return (this.#armed & this.#blocked & dir) !== 0;
+    if ((this.#armed & dir) === 0) return false;
+    if ((this.#blocked & dir) !== 0) return true;
+    // A read right after a send, when the last read that tried first found
+    // nothing: in a request/response exchange the answer is not there yet,
+    // and the armed, level-triggered watcher reports it if it is.
+    if (dir === READABLE && this.#readPredict && this.#sentSinceRead) {
+      this.#predictedAt = turn;
+      return true;
+    }
+    return false;
+  }
+
+  /** Records the outcome of a call's first try in `dir` (it was made: shouldWait said no). */
+  tried(dir: number, again: boolean): void {
+    if (dir === READABLE) this.#readPredict = again;
+  }
+
+  /** Records that a call in `dir` completed (succeeded). */
+  completed(dir: number): void {
+    this.#sentSinceRead = dir === WRITABLE;
   }
 
   /** Records that a call in `dir` found nothing to do (EAGAIN, or a short read of a stream). */
@@ -148,6 +176,12 @@ export class Watcher {
     this.#blocked &= ~events;
     let idle = 0;
     if (events & READABLE) {
+      if (this.#predictedAt >= 0) {
+        // Ready in the very next turn: the data was probably there already,
+        // so the next read tries first again.
+        if (this.#predictedAt === turn - 1) this.#readPredict = false;
+        this.#predictedAt = -1;
+      }
       if (this.#readers.length === 0) idle |= READABLE;
       else this.#wake(this.#readers);
     }

@@ -25,6 +25,16 @@ import {
   type SendmsgArgs, type SendmsgOp, attemptRecvmsg, attemptSendmsg, finishRecvmsg, finishRecvmsgInto,
   prepareRecvmsg, prepareRecvmsgInto, prepareSendmsg,
 } from '../messages.js';
+// The sendfile and batch twins (sendfile, sendmmsg, recvmmsg), defined after the class.
+import { read as fsRead } from 'node:fs';
+import type { HostLookup } from '../address.js';
+import { AF_INET } from '../constants.js';
+import {
+  type MmsgMessage, type RecvmmsgArgs, type RecvmmsgOp, type RecvmmsgResult, type SendfileArgs,
+  type SendfileFile, type SendfileOp, type SendmmsgArgs, type SendmmsgOp, GiveupOnSendfile,
+  MAX_BATCH, MAX_SENDFILE_BLOCK, SEND_BLOCK, attemptRecvmmsg, attemptSendmmsg, finishRecvmmsg, isSeekable,
+  mnative, prepareRecvmmsg, prepareSendfile, prepareSendmmsg, sendfileSize,
+} from '../messages.js';
 import { type AsyncOptions, AbortError, abortError, isOptions, signalOf } from './options.js';
 
 export { AbortError, type AsyncOptions };
@@ -32,8 +42,25 @@ export { AbortError, type AsyncOptions };
 const AGAIN: unique symbol = Symbol('again');
 type Again = typeof AGAIN;
 
-const RECV_POOL_LIMIT = 4096;
+/**
+ * recv(n) reads straight into a fresh Buffer only for small n (a slice of
+ * Node's 8 KiB pool). Larger reads go into a scratch buffer and the bytes
+ * received are copied out: a fresh `allocUnsafe(4096)` is outside the pool
+ * (an ArrayBuffer of its own, ~0.7 µs) and a 64-byte message would pin all of
+ * it, while a pooled copy of 64 bytes costs ~0.1 µs.
+ */
+const RECV_DIRECT_LIMIT = 512;
+/** One scratch per thread for reads up to this size (attempts are synchronous, so sharing is safe). */
+const SHARED_RX_SIZE = 65536;
+let sharedRx: Buffer | null = null;
 const ITER_CHUNK = 65536;
+
+/** A copy of the first `r` bytes of the scratch `buf` (pooled when small). */
+function copyOut(buf: Buffer, r: number): Buffer {
+  const out = Buffer.allocUnsafe(r);
+  buf.copy(out, 0, 0, r);
+  return out;
+}
 const soError = new Int32Array(1);
 const soErrorBytes = new Uint8Array(soError.buffer);
 
@@ -100,6 +127,7 @@ abstract class Op<T> implements Waiter {
     this.#events = events;
     const w0 = view.currentWatcher;
     let v: T | Again = AGAIN;
+    let tried = false;
     if (w0 === null || !w0.shouldWait(events)) {
       try {
         v = this.attempt();
@@ -108,10 +136,15 @@ abstract class Op<T> implements Waiter {
         return Promise.reject(e);
       }
       if (v !== AGAIN) {
-        if (this.drained) w0?.blocked(events);
+        if (w0 !== null) {
+          w0.tried(events, false);
+          w0.completed(events);
+          if (this.drained) w0.blocked(events);
+        }
         this.done();
         return Promise.resolve(v);
       }
+      tried = true;
     }
     if (deadline >= 0 && deadline <= now()) {
       this.done();
@@ -124,6 +157,7 @@ abstract class Op<T> implements Waiter {
       this.done();
       return Promise.reject(e);
     }
+    if (tried) w.tried(events, true);
     this.willWait();
     return new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
@@ -153,7 +187,11 @@ abstract class Op<T> implements Waiter {
       this.#watcher?.blocked(this.#events);
       return false;
     }
-    if (this.drained) this.#watcher?.blocked(this.#events);
+    const w = this.#watcher;
+    if (w !== null) {
+      w.completed(this.#events);
+      if (this.drained) w.blocked(this.#events);
+    }
     this.#settle();
     this.#resolve!(v);
     return true;
@@ -221,7 +259,7 @@ class RecvOp extends Op<Buffer> {
       if (r >= 0) {
         // A short read of a stream emptied the receive queue (libuv's rule).
         this.drained = this.stream && r < this.n;
-        if (this.copy) return Buffer.from(this.buf.subarray(0, r));
+        if (this.copy) return copyOut(this.buf, r);
         return r === this.buf.length ? this.buf : this.buf.subarray(0, r);
       }
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
@@ -255,7 +293,7 @@ class RecvfromOp extends Op<[Buffer, SockAddr]> {
     for (;;) {
       const r = native.recvfrom(this.fd, this.buf, 0, this.n, this.flags, this.scratch);
       if (r >= 0) {
-        const data = this.copy ? Buffer.from(this.buf.subarray(0, r)) : this.buf.subarray(0, r);
+        const data = this.copy ? copyOut(this.buf, r) : this.buf.subarray(0, r);
         return [data, decodeScratch(this.scratch)];
       }
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
@@ -458,7 +496,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
   }
 
   #rx(n: number): [Buffer, boolean] {
-    if (n <= RECV_POOL_LIMIT) return [Buffer.allocUnsafe(n), false];
+    if (n <= RECV_DIRECT_LIMIT) return [Buffer.allocUnsafe(n), false];
+    if (n <= SHARED_RX_SIZE) return [(sharedRx ??= Buffer.allocUnsafeSlow(SHARED_RX_SIZE)), true];
     if (this.#rxBuf === null || this.#rxBuf.length < n) this.#rxBuf = Buffer.allocUnsafeSlow(n);
     return [this.#rxBuf, true];
   }
@@ -800,6 +839,217 @@ export class SocketAsync implements AsyncIterable<Buffer> {
     }
   }
 
+  /** sendfile twins holding O_NONBLOCK on a blocking-mode descriptor; the last one out restores it. */
+  #nbHolds = 0;
+  #nbRestore = false;
+  /** Hooks of pending twins that wait on something other than the watcher (sendfile's file reads). */
+  #closers: Set<() => void> | null = null;
+
+  /**
+   * Sends a file: `sendfile(file[, offset[, count]][, options])`, resolving with
+   * the bytes sent. Zero-copy sendfile(2) for regular files on an O_NONBLOCK
+   * descriptor (a blocking-mode socket is made non-blocking for the call only);
+   * anything else reads the file on libuv's thread pool and sends with
+   * MSG_DONTWAIT. The timeout bounds the whole transfer; timeout 0 (non-blocking)
+   * means no deadline, as for every twin (the sync method refuses it). On
+   * timeout, abort or close, the file is left positioned after the last byte sent.
+   * @syscall sendfile(2) on an O_NONBLOCK descriptor, or read(2)/pread(2) (thread pool) + send(2) MSG_DONTWAIT
+   *   — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) the sync sendfile's errors (RangeError for a non-SOCK_STREAM socket, TypeError/RangeError
+   *   bad offset or count, OSError EBADF) · {TimeoutError} · {AbortError} · {BrokenPipeError} · {OSError}
+   */
+  sendfile(file: SendfileFile, offset?: number | AsyncOptions, count?: number | null | AsyncOptions,
+    options?: AsyncOptions): Promise<number> {
+    try {
+      const [off, cnt, opts] = trailing3('sendfile', offset, count, options, arguments.length);
+      const signal = signalOf('sendfile', opts);
+      const sock = this.#sock;
+      const op = prepareSendfile(sock, (arguments.length === 0 ? [] : [file, off, cnt]) as SendfileArgs);
+      const fd = sock[kFd]('sendfile');
+      const deadline = deadlineOf(sock);
+      let size: number;
+      try {
+        size = sendfileSize(op.fileFd);
+      } catch (e) {
+        if (e instanceof GiveupOnSendfile) return this.#sendfileBySend(op, deadline, signal);
+        throw e;
+      }
+      if (size === 0) return Promise.resolve(0);
+      this.#holdNonblocking(fd);
+      const twin = new SendfileTwinOp(fd, op, size, () => this.#releaseNonblocking(fd));
+      return twin.run(this, WRITABLE, deadline, signal).catch((e: unknown) => {
+        // sendfile(2) refused this file before sending anything: read and send instead.
+        if (e instanceof GiveupOnSendfile) return this.#sendfileBySend(op, deadline, signal);
+        throw e;
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #holdNonblocking(fd: number): void {
+    if (this.#nbHolds++ > 0) return;
+    this.#nbRestore = false;
+    if (this.#sock.gettimeout() === null && native.get_nonblocking(fd) === 0) {
+      const r = native.set_nonblocking(fd, true);
+      if (r < 0) {
+        this.#nbHolds--;
+        throw errnoError(-r, 'fcntl');
+      }
+      this.#nbRestore = true;
+    }
+  }
+
+  #releaseNonblocking(fd: number): void {
+    if (--this.#nbHolds > 0 || !this.#nbRestore) return;
+    this.#nbRestore = false;
+    const sock = this.#sock;
+    if (sock.fileno() === fd && sock.gettimeout() === null) native.set_nonblocking(fd, false);
+  }
+
+  /** Python's `_sendfile_use_send`, as asyncio's sock_sendfile fallback: file reads on the thread pool. */
+  async #sendfileBySend(op: SendfileOp, deadline: number, signal: AbortSignal | undefined): Promise<number> {
+    const sock = this.#sock;
+    const seekable = isSeekable(op.fileFd);
+    if (!seekable && op.offset !== 0) {
+      const r = mnative.lseek(op.fileFd, op.offset, SEEK_SET);
+      throw errnoError(-r, 'lseek');
+    }
+    const buf = Buffer.allocUnsafeSlow(op.count !== null ? Math.min(op.count, SEND_BLOCK) : SEND_BLOCK);
+    let total = 0;
+    try {
+      for (;;) {
+        let want = buf.length;
+        if (op.count !== null) want = Math.min(op.count - total, want);
+        if (want <= 0) break;
+        const n = await this.#readFile(op.fileFd, buf, want, seekable ? op.offset + total : null, deadline, signal);
+        if (n === 0) break;
+        if (signal?.aborted) throw abortError(signal);
+        const chunk = new SendChunkOp(sock[kFd]('sendfile'), buf.subarray(0, n));
+        try {
+          await chunk.run(this, WRITABLE, deadline, signal);
+        } finally {
+          total += chunk.sent;
+        }
+      }
+      return total;
+    } finally {
+      if (total > 0 && seekable) mnative.lseek(op.fileFd, op.offset + total, SEEK_SET);
+    }
+  }
+
+  /** One read of the file on the thread pool, given up on (not cancelled) at the deadline, abort or close. */
+  #readFile(fileFd: number, buf: Buffer, want: number, position: number | null, deadline: number,
+    signal: AbortSignal | undefined): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const sock = this.#sock;
+      if (signal?.aborted) return reject(abortError(signal));
+      if (deadline >= 0 && deadline <= now()) return reject(timedOut('sendfile'));
+      if (sock.fileno() < 0) return reject(errnoError(EBADF, 'sendfile'));
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => finish(abortError(signal!));
+      const onClose = (): void => finish(errnoError(EBADF, 'sendfile'));
+      const unClose = this.#whenClosed(onClose);
+      const finish = (err: unknown, n = 0): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        unClose();
+        if (err !== null) reject(err);
+        else resolve(n);
+      };
+      if (deadline >= 0) timer = setTimeout(() => finish(timedOut('sendfile')), Math.max(1, Math.ceil(deadline - now())));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      fsRead(fileFd, buf, 0, want, position, (err, n) => finish(err, n));
+    });
+  }
+
+  /** Runs `fn` when the socket closes (before its descriptor does); returns the unregistration. */
+  #whenClosed(fn: () => void): () => void {
+    let set = this.#closers;
+    if (set === null) {
+      const s = new Set<() => void>();
+      set = this.#closers = s;
+      this.#sock[kOnClose](() => {
+        const all = [...s];
+        s.clear();
+        for (const f of all) f();
+      });
+    }
+    const own = set;
+    own.add(fn);
+    return () => { own.delete(fn); };
+  }
+
+  /**
+   * Sends a batch of datagrams: `sendmmsg(messages[, flags][, options])`, resolving
+   * with how many were sent (at most 1024). Everything is validated before any
+   * system call; host names in the addresses are resolved off the thread first.
+   * @syscall sendmmsg(2) MSG_DONTWAIT (sendmsg(2) per message elsewhere) — waits writable via the socket's uv_poll watcher
+   * @throws (rejects) the sync sendmmsg's errors · {gaierror} · {TimeoutError} · {AbortError}
+   */
+  sendmmsg(...args: [...SendmmsgArgs, AsyncOptions?] | [SendmmsgArgs[0], AsyncOptions]): Promise<number> {
+    try {
+      const [a, opts] = splitRequired<SendmmsgArgs>('sendmmsg', args, 1, 2);
+      const signal = signalOf('sendmmsg', opts);
+      const sock = this.#sock;
+      sock[kFd]('sendmmsg');
+      // A one-shot iterable is read once: names are looked up from the same list.
+      const m: unknown = a[0];
+      if (typeof m === 'object' && m !== null && !Array.isArray(m) &&
+        typeof (m as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+        a[0] = Array.from(m as Iterable<MmsgMessage>);
+      }
+      const hosts = hostsToResolve(sock.family, a[0]);
+      const go = (lookup: HostLookup | undefined): Promise<number> => {
+        try {
+          if (signal?.aborted) throw abortError(signal);
+          const fd = sock[kFd]('sendmmsg');
+          const op = prepareSendmmsg(sock, a, lookup, true);
+          op.flags |= MSG_DONTWAIT;
+          return new SendmmsgTwinOp(fd, op).run(this, WRITABLE, deadlineOf(sock), signal);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      };
+      if (hosts.length === 0) return go(undefined);
+      // Validate everything before the look-ups (placeholder addresses, no system call).
+      prepareSendmmsg(sock, a, placeholderLookup, true);
+      return Promise.all(hosts.map((h) => lookupHost('sendmmsg', h, sock.family, signal))).then((packed) => {
+        const byHost = new Map<string, Uint8Array>();
+        hosts.forEach((h, i) => byHost.set(h, packed[i]!));
+        return go((_caller, host) => byHost.get(host) ?? placeholderLookup('sendmmsg', host, sock.family));
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives a batch: `recvmmsg(vlen, bufsize[, flags][, options])` resolves with
+   * `[[data, address, msg_flags], ...]` once at least one datagram arrived,
+   * taking up to `vlen` of those already queued (MSG_WAITFORONE).
+   * @syscall recvmmsg(2) MSG_DONTWAIT|MSG_WAITFORONE (recvmsg(2) per datagram elsewhere) — waits readable
+   *   via the socket's uv_poll watcher
+   * @throws (rejects) the sync recvmmsg's errors (RangeError vlen outside 1-1024, negative bufsize) ·
+   *   {TimeoutError} · {AbortError} · {OSError}
+   */
+  recvmmsg(...args: [...RecvmmsgArgs, AsyncOptions?] | [number, number, AsyncOptions]): Promise<RecvmmsgResult> {
+    try {
+      const [a, opts] = splitRequired<RecvmmsgArgs>('recvmmsg', args, 2, 3);
+      const signal = signalOf('recvmmsg', opts);
+      const sock = this.#sock;
+      const op = prepareRecvmmsg(sock, a);
+      const fd = sock[kFd]('recvmmsg');
+      op.flags |= MSG_DONTWAIT;
+      return new RecvmmsgTwinOp(fd, op).run(this, READABLE, deadlineOf(sock), signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   /**
    * Incoming data of a stream socket, chunk by chunk (up to 64 KiB each),
    * until the peer closes. Breaking out of the loop leaves the socket open.
@@ -830,5 +1080,121 @@ function trailing3(caller: string, b: unknown, c: unknown, d: unknown, given: nu
 
 export function asyncViewFor(sock: Socket): SocketAsync {
   return new SocketAsync(sock);
+}
+
+// ---- sendfile, sendmmsg, recvmmsg twins ------------------------------------------------
+
+const SEEK_SET = 0;
+
+/**
+ * Splits a trailing options object off `args` when it stands after the
+ * `required` positionals (it never takes the place of a required one).
+ */
+function splitRequired<A extends unknown[]>(caller: string, args: unknown[], required: number, max: number): [A, unknown] {
+  const last = args[args.length - 1];
+  const hasOpts = args.length > required && isOptions(last);
+  const a = hasOpts ? args.slice(0, -1) : args;
+  if (a.length > max) throw new TypeError(`${caller}() takes at most ${max} arguments and an options object (${args.length} given)`);
+  return [a as A, hasOpts ? last : undefined];
+}
+
+/** The distinct host names among the first MAX_BATCH messages' addresses. */
+function hostsToResolve(family: number, messages: unknown): string[] {
+  if (!Array.isArray(messages)) return [];
+  const hosts = new Set<string>();
+  const n = Math.min(messages.length, MAX_BATCH);
+  for (let i = 0; i < n; i++) {
+    const m: unknown = messages[i];
+    if (!Array.isArray(m) || m.length < 2) continue;
+    const h = hostNeedingLookup(family, m[1]);
+    if (h !== null) hosts.add(h);
+  }
+  return [...hosts];
+}
+
+/** A stand-in address for validating a batch before its names are resolved. */
+const placeholderLookup: HostLookup = (_caller, _host, family) => new Uint8Array(family === AF_INET ? 4 : 16);
+
+/** sendfile(2) until done, EOF or EAGAIN; the file position follows the bytes sent. */
+class SendfileTwinOp extends Op<number> {
+  #off: number;
+  #total = 0;
+  constructor(fd: number, readonly op: SendfileOp, readonly size: number, readonly release: () => void) {
+    super(fd, 'sendfile');
+    this.#off = op.offset;
+  }
+  attempt(): number | Again {
+    const op = this.op;
+    // settimeout(None) while waiting would make the descriptor blocking again.
+    if (native.get_nonblocking(this.fd) === 0) native.set_nonblocking(this.fd, true);
+    for (;;) {
+      let block = op.count !== null ? op.count - this.#total : this.size;
+      if (block <= 0) return this.#total;
+      block = Math.min(block, MAX_SENDFILE_BLOCK);
+      const r = mnative.sendfile(this.fd, op.fileFd, this.#off, block);
+      if (r > 0) {
+        this.#off += r;
+        this.#total += r;
+        continue;
+      }
+      if (r === 0) return this.#total; // end of file
+      const e = -r;
+      if (e === EAGAIN || e === EWOULDBLOCK) return AGAIN;
+      if (e === EINTR) continue;
+      if (this.#total === 0) throw new GiveupOnSendfile(`sendfile(2): errno ${e}`);
+      throw errnoError(e, 'sendfile');
+    }
+  }
+  protected override done(): void {
+    if (this.#total > 0) mnative.lseek(this.op.fileFd, this.#off, SEEK_SET);
+    this.release();
+  }
+}
+
+/** One block of sendfile's fallback, sent whole; `sent` counts what went out (also on timeout/abort). */
+class SendChunkOp extends Op<void> {
+  sent = 0;
+  constructor(fd: number, readonly bytes: Uint8Array) {
+    super(fd, 'sendfile');
+  }
+  attempt(): void | Again {
+    const total = this.bytes.byteLength;
+    for (;;) {
+      const r = native.send(this.fd, this.bytes, this.sent, total - this.sent, MSG_DONTWAIT);
+      if (r >= 0) {
+        this.sent += r;
+        if (this.sent >= total) return;
+        continue;
+      }
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class SendmmsgTwinOp extends Op<number> {
+  constructor(fd: number, readonly op: SendmmsgOp) {
+    super(fd, 'sendmmsg');
+  }
+  attempt(): number | Again {
+    for (;;) {
+      const r = attemptSendmmsg(this.fd, this.op);
+      if (r >= 0) return r;
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
+}
+
+class RecvmmsgTwinOp extends Op<RecvmmsgResult> {
+  constructor(fd: number, readonly op: RecvmmsgOp) {
+    super(fd, 'recvmmsg');
+  }
+  attempt(): RecvmmsgResult | Again {
+    for (;;) {
+      // The batch state and a shared slab are per socket: finish before anyone else attempts.
+      const r = attemptRecvmmsg(this.fd, this.op);
+      if (r >= 0) return finishRecvmmsg(this.op, r);
+      if (failed(r, this.syscall) === AGAIN) return AGAIN;
+    }
+  }
 }
 
