@@ -7,7 +7,7 @@
  */
 import { native, type RawAddress } from './native.js';
 import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } from './constants.js';
-import { OSError, errnoError, gaiError } from './errors.js';
+import { OSError, gaiError } from './errors.js';
 import { toInt, toIntIn, typeName } from './validate.js';
 
 /** Every public address form: an array per family, a Unix path, abstract bytes. */

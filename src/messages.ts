@@ -498,6 +498,22 @@ export function sendfileUsingSendfile(sock: Socket, ...args: SendfileArgs): numb
 export const SEND_BLOCK = 65536;
 
 /**
+ * The set-up of the send fallback, shared by the sync method and its twin:
+ * whether the file is read at explicit positions (seekable), and the one
+ * transfer buffer. A non-seekable file cannot start at an offset: the
+ * lseek(2) that Python tries fails with ESPIPE, and so do we.
+ */
+export function sendBySendSetup(op: SendfileOp): { seekable: boolean; buf: Buffer } {
+  const seekable = isSeekable(op.fileFd);
+  if (!seekable && op.offset !== 0) {
+    const r = mnative.lseek(op.fileFd, op.offset, SEEK_SET);
+    throw errnoError(-r, 'lseek');
+  }
+  const buf = Buffer.allocUnsafeSlow(op.count !== null ? Math.min(op.count, SEND_BLOCK) : SEND_BLOCK);
+  return { seekable, buf };
+}
+
+/**
  * The fallback (Python's `_sendfile_use_send`): read(2)/pread(2) into one
  * buffer and send(2) it, all under one deadline. Seekable files are read
  * from `offset` and left positioned after the last byte sent.
@@ -506,12 +522,7 @@ export function sendfileUsingSend(sock: Socket, ...args: SendfileArgs): number {
   const op = prepareSendfile(sock, args);
   if (sock.gettimeout() === 0) throw new RangeError('non-blocking sockets are not supported');
   const fd = sock[kFd]('sendfile');
-  const seekable = isSeekable(op.fileFd);
-  if (!seekable && op.offset !== 0) {
-    const r = mnative.lseek(op.fileFd, op.offset, SEEK_SET);
-    throw errnoError(-r, 'lseek');
-  }
-  const buf = Buffer.allocUnsafeSlow(op.count !== null ? Math.min(op.count, SEND_BLOCK) : SEND_BLOCK);
+  const { seekable, buf } = sendBySendSetup(op);
   let total = 0;
   let deadline = -1;
   try {

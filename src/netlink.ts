@@ -62,10 +62,6 @@ function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
-function bytesOf(part: Uint8Array | string): Uint8Array {
-  return typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
-}
-
 /**
  * Builds one netlink message: a nlmsghdr followed by `parts` (each padded to
  * 4 bytes, as NLMSG_ALIGN would place them).

@@ -31,8 +31,8 @@ import type { HostLookup } from '../address.js';
 import { AF_INET } from '../constants.js';
 import {
   type MmsgMessage, type RecvmmsgArgs, type RecvmmsgOp, type RecvmmsgResult, type SendfileArgs,
-  type SendfileFile, type SendfileOp, type SendmmsgArgs, type SendmmsgOp, GiveupOnSendfile,
-  MAX_BATCH, MAX_SENDFILE_BLOCK, SEND_BLOCK, attemptRecvmmsg, attemptSendmmsg, finishRecvmmsg, isSeekable,
+  type SendfileFile, type SendfileOp, type SendmmsgArgs, type SendmmsgOp, GiveupOnSendfile, sendBySendSetup,
+  MAX_BATCH, MAX_SENDFILE_BLOCK, attemptRecvmmsg, attemptSendmmsg, finishRecvmmsg,
   mnative, prepareRecvmmsg, prepareSendfile, prepareSendmmsg, sendfileSize,
 } from '../messages.js';
 import { type AsyncOptions, AbortError, abortError, isOptions, signalOf } from './options.js';
@@ -910,12 +910,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
   /** Python's `_sendfile_use_send`, as asyncio's sock_sendfile fallback: file reads on the thread pool. */
   async #sendfileBySend(op: SendfileOp, deadline: number, signal: AbortSignal | undefined): Promise<number> {
     const sock = this.#sock;
-    const seekable = isSeekable(op.fileFd);
-    if (!seekable && op.offset !== 0) {
-      const r = mnative.lseek(op.fileFd, op.offset, SEEK_SET);
-      throw errnoError(-r, 'lseek');
-    }
-    const buf = Buffer.allocUnsafeSlow(op.count !== null ? Math.min(op.count, SEND_BLOCK) : SEND_BLOCK);
+    const { seekable, buf } = sendBySendSetup(op);
     let total = 0;
     try {
       for (;;) {

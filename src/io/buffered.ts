@@ -9,7 +9,7 @@ import { BlockingIOError } from '../errors.js';
 import { EAGAIN } from '../deadline.js';
 import { toBytes, toWritableBytes } from '../validate.js';
 import {
-  DEFAULT_BUFFER_SIZE, GrowBuf, IOBase, UnsupportedOperation, closedFile, copyOut, kRead1, kReadAt, kWriteAt,
+  DEFAULT_BUFFER_SIZE, GrowBuf, IOBase, UnsupportedOperation, copyOut, kRead1, kReadAt, kWriteAt,
   toReadSize,
 } from './common.js';
 import type { SocketIO } from './socketio.js';
@@ -196,17 +196,7 @@ export class BufferedReader extends BufferedBase {
     const acc = new GrowBuf(Math.max(DEFAULT_BUFFER_SIZE, this.#end - this.#pos));
     acc.push(this.#buf, this.#pos, this.#end);
     this.#pos = this.#end = 0;
-    for (;;) {
-      acc.reserve(DEFAULT_BUFFER_SIZE);
-      const r = this.rawIO[kReadAt](acc.buf, acc.len, acc.buf.length - acc.len);
-      if (r === null) {
-        if (acc.len === 0) return null;
-        break;
-      }
-      if (r === 0) break;
-      acc.len += r;
-    }
-    return acc.take();
+    return acc.drain((buf, off, n) => this.rawIO[kReadAt](buf, off, n));
   }
 
   /**

@@ -84,6 +84,24 @@ export class GrowBuf {
     this.len += n;
   }
 
+  /**
+   * Reads from `readAt` until end of stream (Python's readall loop). Returns
+   * the contents, or null when a non-blocking source had nothing at all.
+   */
+  drain(readAt: (buf: Uint8Array, off: number, n: number) => number | null): Buffer | null {
+    for (;;) {
+      this.reserve(DEFAULT_BUFFER_SIZE);
+      const r = readAt(this.buf, this.len, this.buf.length - this.len);
+      if (r === null) {
+        if (this.len === 0) return null;
+        break;
+      }
+      if (r === 0) break;
+      this.len += r;
+    }
+    return this.take();
+  }
+
   /** An exact-size copy of the contents; the buffer is then empty again. */
   take(): Buffer {
     const out = copyOut(this.buf, 0, this.len);

@@ -101,18 +101,7 @@ export class SocketIO extends IOBase<Buffer> {
    * @throws as readinto()
    */
   readall(): Buffer | null {
-    const acc = new GrowBuf(DEFAULT_BUFFER_SIZE);
-    for (;;) {
-      acc.reserve(DEFAULT_BUFFER_SIZE);
-      const r = this[kReadAt](acc.buf, acc.len, acc.buf.length - acc.len);
-      if (r === null) {
-        if (acc.len === 0) return null;
-        break;
-      }
-      if (r === 0) break;
-      acc.len += r;
-    }
-    return acc.take();
+    return new GrowBuf(DEFAULT_BUFFER_SIZE).drain((buf, off, n) => this[kReadAt](buf, off, n));
   }
 
   /**
