@@ -1,19 +1,16 @@
 /**
  * `bsd-socket listen` and `bsd-socket connect`: a small netcat over TCP, UDP
  * or Unix sockets. Standard input goes to the peer, what the peer sends goes
- * to standard output. The socket stays in blocking mode; the tool waits for
- * readability with poll(2) and lets Node read standard input in between.
+ * to standard output. Set-up (bind, accept, connect) is blocking; the data
+ * then flows through the Promise twins while Node reads standard input.
  */
 import { unlinkSync } from 'node:fs';
 import * as socket from '../../index.js';
-import { native } from '../../native.js';
 import { type Args, UsageError, getaddrinfo, numberFlag, portArg } from './common.js';
 
 export const listenUsage = 'listen [-u] [-4|-6] [-b HOST] PORT | listen -U PATH   accept one peer, netcat-like';
 export const connectUsage = 'connect [-u] [-4|-6] HOST PORT | connect -U PATH   connect, netcat-like';
 
-const POLLIN = native.pollEvents.POLLIN;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Endpoint {
   family: number;
@@ -42,21 +39,32 @@ function fmt(a: socket.SockAddr): string {
   return typeof a === 'string' ? (a === '' ? '(unnamed)' : a) : String(a);
 }
 
+/** Resolves once `signal` is aborted (at once if it already is). */
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
 /**
  * Copies stdin to the socket and the socket to stdout until the peer closes
  * (streams) or, for datagrams, stdin has ended and `idle` seconds pass quietly.
+ * Receives through the Promise twin, so Node keeps reading stdin meanwhile;
+ * stdin events wake the pending receive through an AbortSignal.
  */
 async function pump(sock: socket.Socket, udpPeer: unknown, idle: number | null): Promise<void> {
   const stream = sock.type === socket.SOCK_STREAM;
   let stdinDone = false;
-  let peerDone = false;
   let failure: unknown = null;
+  let wake = new AbortController();
   const onData = (chunk: Buffer): void => {
     try {
       if (udpPeer === null) sock.sendall(chunk);
       else sock.sendto(chunk, udpPeer);
     } catch (e) {
       failure = e;
+      wake.abort();
     }
   };
   const onEnd = (): void => {
@@ -64,31 +72,39 @@ async function pump(sock: socket.Socket, udpPeer: unknown, idle: number | null):
     if (stream) {
       try { sock.shutdown(socket.SHUT_WR); } catch { /* the peer may be gone already */ }
     }
+    wake.abort();
   };
   process.stdin.on('data', onData);
   process.stdin.once('end', onEnd);
-  let quietSince = Date.now();
   try {
+    let peerDone = false;
     for (;;) {
       if (failure !== null) throw failure;
-      const r = native.poll(sock.fileno(), POLLIN, 0);
-      if (r > 0 && !peerDone) {
-        const data = sock.recv(65536);
-        if (stream && data.length === 0) {
-          // The peer is done sending; ours may still be on its way in from
-          // stdin (a pipe), so finish it unless stdin is a terminal.
-          peerDone = true;
-          if (stdinDone || process.stdin.isTTY) return;
-          continue;
-        }
-        process.stdout.write(data);
-        quietSince = Date.now();
+      if (peerDone) {
+        // The peer is done sending; ours may still be on its way in from
+        // stdin (a pipe), so finish it unless stdin is a terminal.
+        if (stdinDone || process.stdin.isTTY) return;
+        await whenAborted(wake.signal);
+        wake = new AbortController();
         continue;
       }
-      if (peerDone && stdinDone) return;
-      if (!stream && stdinDone && (idle === null || Date.now() - quietSince >= idle * 1000)) return;
-      if (stream && idle !== null && Date.now() - quietSince >= idle * 1000) return;
-      await sleep(5);
+      if (!stream && stdinDone && idle === null) return;
+      const timed = idle !== null && (stream || stdinDone);
+      const signal = timed ? AbortSignal.any([wake.signal, AbortSignal.timeout(idle * 1000)]) : wake.signal;
+      let data: Buffer;
+      try {
+        data = await sock.async.recv(65536, { signal });
+      } catch (e) {
+        if (!(e instanceof socket.async.AbortError)) throw e;
+        if (!wake.signal.aborted) return; // quiet for `idle` seconds
+        wake = new AbortController();
+        continue;
+      }
+      if (stream && data.length === 0) {
+        peerDone = true;
+        continue;
+      }
+      process.stdout.write(data);
     }
   } finally {
     process.stdin.off('data', onData);
