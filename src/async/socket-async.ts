@@ -776,7 +776,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
    * @syscall sendmsg(2) MSG_DONTWAIT — waits writable via the socket's uv_poll watcher
    * @throws (rejects) the sync sendmsg's errors · {TimeoutError} · {AbortError}
    */
-  sendmsg(...args: [...SendmsgArgs, AsyncOptions?]): Promise<number> {
+  sendmsg(...args: [...SendmsgArgs, AsyncOptions?] | [SendmsgArgs[0], AsyncOptions]
+    | [SendmsgArgs[0], SendmsgArgs[1], AsyncOptions]): Promise<number> {
     try {
       const [a, opts] = splitArgs<SendmsgArgs>(args);
       const signal = signalOf('sendmsg', opts);
@@ -806,7 +807,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
    * @syscall recvmsg(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
    * @throws (rejects) the sync recvmsg's errors · {TimeoutError} · {AbortError}
    */
-  recvmsg(...args: [...RecvmsgArgs, AsyncOptions?] | [number, AsyncOptions]): Promise<RecvmsgResult> {
+  recvmsg(...args: [...RecvmsgArgs, AsyncOptions?] | [number, AsyncOptions]
+    | [number, number | undefined, AsyncOptions]): Promise<RecvmsgResult> {
     try {
       const [a, opts] = splitArgs<RecvmsgArgs>(args);
       const signal = signalOf('recvmsg', opts);
@@ -825,7 +827,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
    * @syscall recvmsg(2) MSG_DONTWAIT — waits readable via the socket's uv_poll watcher
    * @throws (rejects) the sync recvmsg_into's errors · {TimeoutError} · {AbortError}
    */
-  recvmsg_into(...args: [...RecvmsgIntoArgs, AsyncOptions?] | [RecvmsgIntoArgs[0], AsyncOptions]): Promise<RecvmsgIntoResult> {
+  recvmsg_into(...args: [...RecvmsgIntoArgs, AsyncOptions?] | [RecvmsgIntoArgs[0], AsyncOptions]
+    | [RecvmsgIntoArgs[0], number | undefined, AsyncOptions]): Promise<RecvmsgIntoResult> {
     try {
       const [a, opts] = splitArgs<RecvmsgIntoArgs>(args);
       const signal = signalOf('recvmsg_into', opts);
