@@ -6,11 +6,23 @@
 #include <string.h>
 
 /* The getters below rely on napi_get_value_* reporting napi_number_expected
- * for non-numbers: one Node-API call per argument on the hot path. */
+ * for non-numbers: one Node-API call per argument on the hot path.
+ * napi_get_value_int32 would wrap 2**32 + 5 to 5 and turn NaN/Infinity into
+ * 0 (a wrong descriptor, e.g. close(NaN) closing stdin), so the double is
+ * read and range-checked: [INT32_MIN, UINT32_MAX], the unsigned half wrapping
+ * as a C int flag word does; fractions truncate toward zero as before. */
 bool bs_get_i32(napi_env env, napi_value v, int32_t *out) {
-  if (napi_get_value_int32(env, v, out) == napi_ok) return true;
-  napi_throw_type_error(env, NULL, "native: expected a number");
-  return false;
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "native: expected a number");
+    return false;
+  }
+  if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
+    napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
+    return false;
+  }
+  *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
+  return true;
 }
 
 bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {

@@ -82,10 +82,16 @@ static napi_value js_socketpair(napi_env env, napi_callback_info info) {
   r = socketpair(family, type, proto, sv);
 #endif
   if (r < 0) return RET(r);
-  if (cloexec_fallback(sv[0]) < 0 || cloexec_fallback(sv[1]) < 0) {
+  /* cloexec_fallback closes its own descriptor on failure: close only the
+   * other one (never twice: the number may already belong to another thread). */
+  if (cloexec_fallback(sv[0]) < 0) {
+    int e = errno;
+    close(sv[1]);
+    return bs_int(env, -e);
+  }
+  if (cloexec_fallback(sv[1]) < 0) {
     int e = errno;
     close(sv[0]);
-    close(sv[1]);
     return bs_int(env, -e);
   }
 #ifdef SOCK_CLOEXEC

@@ -105,6 +105,7 @@ static int64_t ifindex_of(const void *name, size_t len) {
   if (len == 0 || len >= sizeof buf || memchr(name, 0, len) != NULL) return -ENODEV;
   memcpy(buf, name, len);
   buf[len] = '\0';
+  errno = 0; /* if_nametoindex may fail without setting it: no stale value */
   unsigned idx = if_nametoindex(buf);
   if (idx == 0) return -(errno ? errno : ENODEV);
   return (int64_t)idx;

@@ -158,9 +158,17 @@ static napi_value js_inet_pton4(napi_env env, napi_callback_info info) {
 static napi_value js_inet_pton6(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t argc = 1;
-  void *out;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &out) != napi_ok) return NULL;
+  void *keep;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &keep) != napi_ok) return NULL;
   if (argc < 1) BS_THROW_TYPE(env, "native: missing argument");
+  /* The scratch is reachable from JS, which may detach it (a transfer): read
+   * its pointer and length now, never a pointer saved at registration. */
+  napi_value ab;
+  void *out;
+  size_t cap;
+  if (napi_get_reference_value(env, (napi_ref)keep, &ab) != napi_ok || ab == NULL ||
+      napi_get_arraybuffer_info(env, ab, &out, &cap) != napi_ok || cap < 16)
+    BS_THROW_RANGE(env, "native: inet_pton6_scratch was detached");
   char text[INET6_ADDRSTRLEN + 16];
   size_t n;
   if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
@@ -187,7 +195,7 @@ void bs_register_netinfo(napi_env env, napi_value exports) {
   napi_ref keep;
   if (napi_create_arraybuffer(env, 16, &scratch, &ab) == napi_ok &&
       napi_create_reference(env, ab, 1, &keep) == napi_ok &&
-      napi_create_function(env, "inet_pton6", NAPI_AUTO_LENGTH, js_inet_pton6, scratch, &fn) == napi_ok) {
+      napi_create_function(env, "inet_pton6", NAPI_AUTO_LENGTH, js_inet_pton6, keep, &fn) == napi_ok) {
     napi_set_named_property(env, exports, "inet_pton6_scratch", ab);
     napi_set_named_property(env, exports, "inet_pton6", fn);
   }

@@ -49,7 +49,9 @@ struct reactor {
   napi_ref dispatch;         /* JS function(count) */
   napi_ref queue_ref;        /* keeps the shared Int32Array alive */
   napi_async_context actx;
-  int32_t *queue;            /* pairs: slot, events (or a negative uv error) */
+  int32_t *queue;            /* pairs: slot, events (or a negative uv error);
+                                native memory, copied into the JS queue by
+                                flush (JS may detach its own buffer) */
   uint32_t qcap;             /* capacity in pairs */
   uint32_t qlen;
   watcher **slots;
@@ -70,7 +72,19 @@ static void flush(reactor *r) {
   napi_env env = r->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value fn, global, argv[1], result;
+  /* The JS queue's memory is looked up now: JS may have detached it since
+   * reactor_init.  A queue that no longer holds n pairs gets no dispatch. */
+  napi_value fn, global, argv[1], result, jsq;
+  void *qdata = NULL;
+  size_t qlen = 0;
+  napi_typedarray_type qt;
+  if (napi_get_reference_value(env, r->queue_ref, &jsq) != napi_ok || jsq == NULL ||
+      napi_get_typedarray_info(env, jsq, &qt, &qlen, &qdata, NULL, NULL) != napi_ok ||
+      qt != napi_int32_array || qlen < 2 * (size_t)n || qdata == NULL) {
+    napi_close_handle_scope(env, scope);
+    return;
+  }
+  memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
   if (napi_get_reference_value(env, r->dispatch, &fn) == napi_ok && fn != NULL &&
       napi_get_global(env, &global) == napi_ok &&
       napi_create_uint32(env, n, &argv[0]) == napi_ok) {
@@ -103,6 +117,7 @@ static void on_check(uv_check_t *h) {
 static void maybe_free(reactor *r) {
   if (!r->tearing_down || r->live > 0) return;
   napi_async_cleanup_hook_handle h = r->cleanup;
+  free(r->queue);
   free(r->slots);
   free(r);
   napi_remove_async_cleanup_hook(h);
@@ -304,14 +319,21 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   if (r == NULL) BS_THROW_RANGE(env, "native: out of memory");
   r->env = env;
   r->loop = loop;
-  r->queue = data;
   r->qcap = (uint32_t)(len / 2);
+  r->queue = malloc((size_t)r->qcap * 2 * sizeof(int32_t));
+  if (r->queue == NULL) {
+    free(r);
+    BS_THROW_RANGE(env, "native: out of memory");
+  }
   napi_value resource, name;
   if (napi_create_reference(env, argv[0], 1, &r->dispatch) != napi_ok ||
       napi_create_reference(env, argv[1], 1, &r->queue_ref) != napi_ok ||
       napi_create_object(env, &resource) != napi_ok ||
       napi_create_string_utf8(env, "bsd-socket.reactor", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_async_init(env, resource, name, &r->actx) != napi_ok) {
+    if (r->dispatch) napi_delete_reference(env, r->dispatch);
+    if (r->queue_ref) napi_delete_reference(env, r->queue_ref);
+    free(r->queue);
     free(r);
     return NULL;
   }

@@ -39,17 +39,18 @@ enum op {
   OP_GETPROTOBYNAME,
 };
 
-/* Argument layout of each op: 's' a string, bytes or null (copied),
- * 'i' an integer.  Strings fill str[] in order, integers num[]. */
+/* Argument layout of each op: 's' a string or bytes (copied), 'S' the same
+ * or null, 'i' an integer.  Strings fill str[] in order, integers num[]; only
+ * an 'S' string may be left NULL (the workers dereference the others). */
 static const char *const op_format[] = {
-  [OP_GETADDRINFO] = "ssiiii",     /* host, service, family, type, proto, flags */
-  [OP_GETADDRINFO_DECODED] = "ssiiii",
+  [OP_GETADDRINFO] = "SSiiii",     /* host, service, family, type, proto, flags */
+  [OP_GETADDRINFO_DECODED] = "SSiiii",
   [OP_GETNAMEINFO] = "siiiii",     /* host, port, flowinfo, scope_id, tuple length, flags */
   [OP_GETHOSTBYNAME] = "s",
   [OP_GETHOSTBYNAME_EX] = "s",
   [OP_GETHOSTBYADDR] = "s",
-  [OP_GETSERVBYNAME] = "ss",       /* name, proto */
-  [OP_GETSERVBYPORT] = "is",       /* port, proto */
+  [OP_GETSERVBYNAME] = "sS",       /* name, proto */
+  [OP_GETSERVBYPORT] = "iS",       /* port, proto */
   [OP_GETPROTOBYNAME] = "s",
 };
 
@@ -320,12 +321,16 @@ static void job_exec(job *j) {
 
 /* ---- JS side: reading inputs, building results -------------------------- */
 
-/* Length of a string/bytes argument (-1 for null/undefined), throwing for
- * other types. */
-static bool text_length(napi_env env, napi_value v, ptrdiff_t *len) {
+/* Length of a string/bytes argument (-1 for null/undefined where nullable),
+ * throwing for other types. */
+static bool text_length(napi_env env, napi_value v, bool nullable, ptrdiff_t *len) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok) return false;
   if (t == napi_null || t == napi_undefined) {
+    if (!nullable) {
+      napi_throw_type_error(env, NULL, "native: expected a string or bytes");
+      return false;
+    }
     *len = -1;
     return true;
   }
@@ -374,8 +379,8 @@ static job *job_new(napi_env env, napi_callback_info info, int op) {
   ptrdiff_t lens[2] = {-1, -1};
   size_t total = 0, ns = 0;
   for (size_t i = 0; i < nargs; i++) {
-    if (fmt[i] != 's') continue;
-    if (!text_length(env, argv[i], &lens[ns])) return NULL;
+    if (fmt[i] != 's' && fmt[i] != 'S') continue;
+    if (!text_length(env, argv[i], fmt[i] == 'S', &lens[ns])) return NULL;
     if (lens[ns] >= 0) total += (size_t)lens[ns] + 1;
     ns++;
   }
@@ -388,7 +393,7 @@ static job *job_new(napi_env env, napi_callback_info info, int op) {
   char *p = j->text;
   size_t si = 0, ni = 0;
   for (size_t i = 0; i < nargs; i++) {
-    if (fmt[i] == 's') {
+    if (fmt[i] == 's' || fmt[i] == 'S') {
       if (lens[si] >= 0) {
         text_copy(env, argv[i], p, (size_t)lens[si]);
         j->str[si] = p;
@@ -551,17 +556,21 @@ static napi_value run_async(napi_env env, napi_callback_info info, int op) {
   if (!j) return NULL;
   napi_value promise, name;
   napi_create_string_utf8(env, "bsd-socket:resolver", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
-      napi_create_async_work(env, NULL, name, work_execute, work_complete, j, &j->work) != napi_ok) {
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
     job_free(j);
     napi_throw_error(env, NULL, "native: cannot queue a name look-up");
     return NULL;
   }
-  if (napi_queue_async_work(env, j->work) != napi_ok) {
-    napi_delete_async_work(env, j->work);
+  if (napi_create_async_work(env, NULL, name, work_execute, work_complete, j, &j->work) != napi_ok ||
+      napi_queue_async_work(env, j->work) != napi_ok) {
+    /* The deferred is settled (which frees it) and its promise returned: the
+     * failure reaches the caller the way every other async failure does. */
+    napi_value msg, e;
+    if (j->work) napi_delete_async_work(env, j->work);
+    napi_create_string_utf8(env, "native: cannot queue a name look-up", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &e);
+    napi_reject_deferred(env, j->deferred, e);
     job_free(j);
-    napi_throw_error(env, NULL, "native: cannot queue a name look-up");
-    return NULL;
   }
   return promise;
 }

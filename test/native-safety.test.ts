@@ -1,0 +1,125 @@
+// Second-line checks of the raw addon: arguments that would break memory
+// safety (or hit the wrong descriptor) must throw TypeError/RangeError or come
+// back as -errno, never crash the process or touch memory JS no longer owns.
+import { checkNoLeaks } from './helpers/fds.js';
+checkNoLeaks();
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const addon: any = createRequire(import.meta.url)('../../build/Release/bsd_socket.node');
+
+test('resolver: a null name where one is required throws instead of crashing', async () => {
+  for (const name of ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getprotobyname']) {
+    assert.throws(() => addon[name](null), TypeError, name);
+    assert.throws(() => addon[name](undefined), TypeError, name);
+    assert.throws(() => addon[`${name}_async`](null), TypeError, `${name}_async`);
+  }
+  assert.throws(() => addon.getservbyname(null, 'tcp'), TypeError);
+  assert.throws(() => addon.getservbyname_async(null, null), TypeError);
+  assert.throws(() => addon.getnameinfo(null, 80, 0, 0, 2, 0), TypeError);
+  // The nullable ones still take null.
+  assert.equal(typeof addon.getservbyname('http', null), typeof addon.getservbyname('http', 'tcp'));
+  const r = await addon.getaddrinfo_async(null, null, 0, 0, 0, 0);
+  assert.equal(typeof r.gai, 'number');
+});
+
+test('inet_pton6: a detached scratch throws instead of writing to memory JS gave away', () => {
+  // This file never loads the library, so detaching this environment's
+  // scratch breaks nothing else.
+  const ab: ArrayBuffer = addon.inet_pton6_scratch;
+  assert.equal(addon.inet_pton6('::1'), 16);
+  const moved = structuredClone(ab, { transfer: [ab] });
+  assert.equal(ab.byteLength, 0);
+  const before = Buffer.from(moved).toString('hex');
+  assert.throws(() => addon.inet_pton6('ffff::1'), RangeError);
+  assert.equal(Buffer.from(moved).toString('hex'), before);
+});
+
+test('32-bit arguments: NaN, Infinity and values past 2**32 are refused, not wrapped', () => {
+  // Before the fix, close(2**32 + n) closed descriptor n and close(NaN) fd 0.
+  const sv = new Int32Array(2);
+  assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, sv), 0);
+  try {
+    for (const bad of [2 ** 32 + sv[0]!, NaN, Infinity, -Infinity, -(2 ** 31) - 1]) {
+      assert.throws(() => addon.close(bad), RangeError, String(bad));
+      assert.throws(() => addon.poll(bad, 1, 0), RangeError, String(bad));
+      assert.throws(() => addon.get_nonblocking(bad), RangeError, String(bad));
+    }
+    assert.equal(addon.get_nonblocking(sv[0]), 0); // still open
+    // The unsigned half still wraps as a C int does (flag words).
+    assert.ok(addon.get_nonblocking(2 ** 31 + 5) < 0);
+    assert.throws(() => addon.recv(2 ** 32 + sv[0]!, Buffer.alloc(4), 0, 4, 0), RangeError);
+  } finally {
+    addon.close(sv[0]);
+    addon.close(sv[1]);
+  }
+});
+
+test('reactor: a detached queue is never written', async () => {
+  const queue = new Int32Array(8);
+  let calls = 0;
+  const r = addon.reactor_init(() => { calls++; }, queue);
+  const sv = new Int32Array(2);
+  assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, sv), 0);
+  const slot = r.open(sv[0]);
+  try {
+    assert.ok(slot >= 0);
+    structuredClone(queue.buffer, { transfer: [queue.buffer] });
+    assert.equal(queue.length, 0);
+    assert.equal(r.arm(slot, 2), 0); // writable at once
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(calls, 0);
+  } finally {
+    r.close(slot);
+    addon.close(sv[0]);
+    addon.close(sv[1]);
+  }
+});
+
+test('adversarial arguments throw or return -errno', () => {
+  const misaligned = new Uint8Array(new ArrayBuffer(300), 1, 136);
+  assert.throws(() => addon.getsockname(0, misaligned), RangeError);
+  assert.throws(() => addon.encode_inet(new Uint8Array(new ArrayBuffer(256), 1, 128), Buffer.alloc(4), 80),
+    RangeError);
+  assert.throws(() => addon.encode_inet(Buffer.alloc(8), Buffer.alloc(4), 80), RangeError);
+  assert.throws(() => addon.bind(0, Buffer.alloc(128), 1e12), RangeError);
+  assert.throws(() => addon.bind(0, Buffer.alloc(128), -1), RangeError);
+  assert.throws(() => addon.bind(0, Buffer.alloc(16), 17), RangeError);
+  assert.throws(() => addon.recv(0, Buffer.alloc(8), -1, 4, 0), RangeError);
+  assert.throws(() => addon.recv(0, Buffer.alloc(8), 4, 5, 0), RangeError);
+  assert.throws(() => addon.recv(0, new DataView(new ArrayBuffer(64), 60), 0, 5, 0), RangeError);
+  assert.throws(() => addon.send(0, 'abc', 0, 3, 0), TypeError);
+  assert.throws(() => addon.recv(0, Buffer.alloc(8), 0n, 4, 0), TypeError);
+  assert.throws(() => addon.setsockopt(0, 1, 2, Buffer.alloc(4), 8), RangeError);
+  assert.throws(() => addon.recvmsg(0, Buffer.alloc(8), 0, 0, Buffer.alloc(136), Buffer.alloc(4), []),
+    RangeError);
+  assert.throws(() => addon.recvmsg(0, Buffer.alloc(8), -5, 0, Buffer.alloc(136), new Int32Array(2), []),
+    RangeError);
+  assert.throws(() => addon.sendmsg(0, [Buffer.alloc(1)], [1, 2], 0, null, 0), RangeError);
+  assert.throws(() => addon.sendmsg(0, [Buffer.alloc(1)], [1, 2, 'x'], 0, null, 0), TypeError);
+  assert.throws(() => addon.sendmsg(0, [1], null, 0, null, 0), TypeError);
+  if (addon.has_mmsg) {
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], Buffer.alloc(16), new Int32Array([8, 16]), 0),
+      RangeError);
+    assert.throws(() => addon.recvmmsg(0, Buffer.alloc(10), 10, 2, 0, Buffer.alloc(300), new Int32Array(4)),
+      RangeError);
+    assert.throws(() => addon.recvmmsg(0, Buffer.alloc(10), 1, 1e9, 0, Buffer.alloc(300), new Int32Array(4)),
+      RangeError);
+  }
+  assert.throws(() => addon.decode_sockaddr(Buffer.alloc(200), 200), RangeError);
+  const scratch = Buffer.alloc(136);
+  scratch.writeUInt32LE(0xffffffff, 0);
+  scratch.writeUInt16LE(addon.constants.AF_UNIX, 8);
+  assert.ok(Array.isArray(addon.decode_scratch(scratch)));
+  assert.ok(addon.encode_unix(Buffer.alloc(128), Buffer.alloc(200, 65)) < 0);
+  assert.throws(() => addon.encode_raw(Buffer.alloc(128), 1, Buffer.alloc(127)), RangeError);
+  assert.throws(() => addon.socketpair(1, 1, 0, new Int32Array(1)), RangeError);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(1)), TypeError);
+  assert.throws(() => addon.sendfile(1, 0, -1, 5), RangeError);
+  assert.deepEqual([addon.cmsg_len(2 ** 53), addon.cmsg_space(-1), addon.cmsg_space(2 ** 31)], [-1, -1, -1]);
+  assert.throws(() => addon.inet_pton_into(addon.constants.AF_INET6, '::1', Buffer.alloc(4)), RangeError);
+  assert.ok(addon.family_ifindex(Buffer.alloc(100, 65)) < 0);
+});
