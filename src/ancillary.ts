@@ -18,8 +18,9 @@ import { OSError } from './errors.js';
 import { type SockAddr, decodeRaw } from './address.js';
 import { type AncillaryItem, closeReceivedFds } from './messages.js';
 import { toBytes, toCInt, toIntIn, typeName } from './validate.js';
+import { HOST_LE } from './internal.js';
 
-const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LE = HOST_LE;
 
 function view(caller: string, data: Uint8Array | ArrayBuffer, min: number): DataView {
   const b = toBytes(caller, data);

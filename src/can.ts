@@ -6,8 +6,9 @@
  */
 import { structSizes } from './families.js';
 import { toBytes, toInt } from './validate.js';
+import { HOST_LE } from './internal.js';
 
-const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LE = HOST_LE;
 const CAN_FRAME = structSizes['can_frame'] ?? 16;
 const CANFD_FRAME = structSizes['canfd_frame'] ?? 72;
 /** Offset of `data` in can_frame/canfd_frame (after can_id, len, and three flag/pad bytes). */

@@ -27,3 +27,6 @@ export const kIoUnref: unique symbol = Symbol('bsd-socket.ioUnref');
 export const kOnClose: unique symbol = Symbol('bsd-socket.onClose');
 /** `sock[kEncode](caller, address, lookup?)`: encodes into kSockaddr's buffer, returns the length. */
 export const kEncode: unique symbol = Symbol('bsd-socket.encode');
+
+/** True on little-endian hosts: C structs (netlink, CAN, ancillary items) are in host byte order. */
+export const HOST_LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -23,8 +23,9 @@ import { native } from './native.js';
 import { errnoError, OSError } from './errors.js';
 import { Socket, socket as newSocket } from './socket.js';
 import { structSizes } from './families.js';
+import { HOST_LE } from './internal.js';
 
-const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LE = HOST_LE;
 const size = (name: string, fallback: number): number => structSizes[name] ?? fallback;
 
 /** sizeof(struct nlmsghdr), from the headers. */
