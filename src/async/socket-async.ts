@@ -44,12 +44,22 @@ type Again = typeof AGAIN;
 
 /**
  * recv(n) reads straight into a fresh Buffer only for small n (a slice of
- * Node's 8 KiB pool). Larger reads go into a scratch buffer and the bytes
- * received are copied out: a fresh `allocUnsafe(4096)` is outside the pool
+ * Node's 8 KiB pool). A fresh `allocUnsafe(4096)` would be outside the pool
  * (an ArrayBuffer of its own, ~0.7 µs) and a 64-byte message would pin all of
- * it, while a pooled copy of 64 bytes costs ~0.1 µs.
+ * it: mid-size reads go into the thread's slab (below), larger ones into a
+ * scratch buffer whose bytes received are copied out.
  */
 const RECV_DIRECT_LIMIT = 512;
+/**
+ * Reads up to this size (above RECV_DIRECT_LIMIT) go straight into a slab of
+ * SLAB_SIZE bytes shared by every socket of the thread, at its first free
+ * (8-aligned) offset, and the result is a slice of it: only the bytes received
+ * are consumed, as Node's own pool does, and nothing is copied.
+ */
+const SLAB_READ_MAX = 4096;
+const SLAB_SIZE = 16384;
+let slab: Buffer | null = null;
+let slabUsed = 0;
 /** One scratch per thread for reads up to this size (attempts are synchronous, so sharing is safe). */
 const SHARED_RX_SIZE = 65536;
 let sharedRx: Buffer | null = null;
@@ -84,6 +94,10 @@ function deadlineOf(sock: Socket): number {
 function onTimer(op: { timedOut(): void }): void {
   op.timedOut();
 }
+
+/** The Op whose Promise is being made (Op.#capture reads it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let capturing: Op<any> | null = null;
 
 /**
  * One twin call in flight: `attempt()` makes the system call (AGAIN on
@@ -124,7 +138,6 @@ abstract class Op<T> implements Waiter {
 
   /** Tries now; waits on `events` of the view's watcher only if the call would block. */
   run(view: SocketAsync, events: number, deadline: number, signal: AbortSignal | undefined): Promise<T> {
-    this.#events = events;
     const w0 = view.currentWatcher;
     let v: T | Again = AGAIN;
     let tried = false;
@@ -146,6 +159,15 @@ abstract class Op<T> implements Waiter {
       }
       tried = true;
     }
+    return this.wait(view, events, deadline, signal, tried);
+  }
+
+  /**
+   * run() after its first step, taken by the caller: `tried` when the call was
+   * made and got AGAIN, false when the watcher said to wait without trying.
+   */
+  wait(view: SocketAsync, events: number, deadline: number, signal: AbortSignal | undefined, tried: boolean): Promise<T> {
+    this.#events = events;
     if (deadline >= 0 && deadline <= now()) {
       this.done();
       return Promise.reject(timedOut(this.syscall));
@@ -159,9 +181,11 @@ abstract class Op<T> implements Waiter {
     }
     if (tried) w.tried(events, true);
     this.willWait();
-    return new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
+    capturing = this;
+    const p = new Promise<T>(Op.#capture);
+    capturing = null;
+    // What an executor throwing would do: reject the Promise.
+    try {
       this.#watcher = w;
       if (deadline >= 0) this.#timer = setTimeout(onTimer, Math.max(1, Math.ceil(deadline - now())), this);
       if (signal !== undefined) {
@@ -171,7 +195,17 @@ abstract class Op<T> implements Waiter {
       }
       w.add(this, events);
       w.blocked(events);
-    });
+    } catch (e) {
+      this.#reject!(e);
+    }
+    return p;
+  }
+
+  /** The Promise executor, without a closure per call: stores the functions on `capturing`. */
+  static #capture(resolve: (v: any) => void, reject: (e: unknown) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const op = capturing!;
+    op.#resolve = resolve;
+    op.#reject = reject;
   }
 
   ready(): boolean {
@@ -248,22 +282,52 @@ function failed(r: number, syscall: string): Again | true {
   throw errnoError(e, syscall);
 }
 
+/** Set by recvAttempt when it succeeded with a short read of a stream. */
+let recvDrained = false;
+
+/**
+ * One recv: into `buf` (copied out when `copy`), or into the slab when `buf`
+ * is null. A result, AGAIN, or a throw; retried across EINTR.
+ */
+function recvAttempt(fd: number, buf: Buffer | null, n: number, flags: number, copy: boolean,
+  stream: boolean): Buffer | Again {
+  for (;;) {
+    let r: number;
+    if (buf === null) {
+      let sl = slab;
+      if (sl === null || SLAB_SIZE - slabUsed < n) {
+        sl = slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+        slabUsed = 0;
+      }
+      const off = slabUsed;
+      r = native.recv(fd, sl, off, n, flags);
+      if (r >= 0) {
+        // A short read of a stream emptied the receive queue (libuv's rule).
+        recvDrained = stream && r < n;
+        slabUsed = (off + r + 7) & ~7;
+        return sl.subarray(off, off + r);
+      }
+    } else {
+      r = native.recv(fd, buf, 0, n, flags);
+      if (r >= 0) {
+        recvDrained = stream && r < n;
+        if (copy) return copyOut(buf, r);
+        return r === buf.length ? buf : buf.subarray(0, r);
+      }
+    }
+    if (failed(r, 'recv') === AGAIN) return AGAIN;
+  }
+}
+
 class RecvOp extends Op<Buffer> {
-  constructor(fd: number, readonly buf: Buffer, readonly n: number, readonly flags: number,
+  constructor(fd: number, readonly buf: Buffer | null, readonly n: number, readonly flags: number,
     readonly copy: boolean, readonly stream: boolean) {
     super(fd, 'recv');
   }
   attempt(): Buffer | Again {
-    for (;;) {
-      const r = native.recv(this.fd, this.buf, 0, this.n, this.flags);
-      if (r >= 0) {
-        // A short read of a stream emptied the receive queue (libuv's rule).
-        this.drained = this.stream && r < this.n;
-        if (this.copy) return copyOut(this.buf, r);
-        return r === this.buf.length ? this.buf : this.buf.subarray(0, r);
-      }
-      if (failed(r, this.syscall) === AGAIN) return AGAIN;
-    }
+    const v = recvAttempt(this.fd, this.buf, this.n, this.flags, this.copy, this.stream);
+    if (v !== AGAIN) this.drained = recvDrained;
+    return v;
   }
 }
 
@@ -328,10 +392,12 @@ class SendOp extends Op<number> {
   }
 }
 
+/** Sends every byte from `off` on (the twin's first try may have sent some already). */
 class SendallOp extends Op<void> {
-  #off = 0;
-  constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number) {
+  #off: number;
+  constructor(fd: number, readonly bytes: Uint8Array, readonly flags: number, off = 0) {
     super(fd, 'sendall');
+    this.#off = off;
   }
   attempt(): void | Again {
     const total = this.bytes.byteLength;
@@ -605,8 +671,34 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recv');
       if (n === 0) return Promise.resolve(Buffer.alloc(0));
-      const [buf, copy] = this.#rx(n);
-      return new RecvOp(fd, buf, n, fl | MSG_DONTWAIT, copy, sock.type === SOCK_STREAM).run(this, READABLE, deadlineOf(sock), signal);
+      const deadline = deadlineOf(sock);
+      const dflags = fl | MSG_DONTWAIT;
+      const stream = sock.type === SOCK_STREAM;
+      // Small reads: a fresh (pooled) Buffer; mid-size: the slab (buf null);
+      // large: a scratch, copied out.
+      let buf: Buffer | null = null;
+      let copy = false;
+      if (n <= RECV_DIRECT_LIMIT) buf = Buffer.allocUnsafe(n);
+      else if (n > SLAB_READ_MAX) {
+        copy = true;
+        buf = this.#rx(n)[0];
+      }
+      // Op.run's first step, inline: no Op when the call succeeds at once.
+      const w0 = this.#watcher;
+      let tried = false;
+      if (w0 === null || !w0.shouldWait(READABLE)) {
+        const v = recvAttempt(fd, buf, n, dflags, copy, stream);
+        if (v !== AGAIN) {
+          if (w0 !== null) {
+            w0.tried(READABLE, false);
+            w0.completed(READABLE);
+            if (recvDrained) w0.blocked(READABLE);
+          }
+          return Promise.resolve(v);
+        }
+        tried = true;
+      }
+      return new RecvOp(fd, buf, n, dflags, copy, stream).wait(this, READABLE, deadline, signal, tried);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -711,7 +803,30 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const signal = signalOf('sendall', opts);
       const sock = this.#sock;
       const fd = sock[kFd]('sendall');
-      return new SendallOp(fd, bytes, fl | MSG_DONTWAIT).run(this, WRITABLE, deadlineOf(sock), signal);
+      const deadline = deadlineOf(sock);
+      const dflags = fl | MSG_DONTWAIT;
+      // Op.run's first step, inline: no Op when every byte goes out at once.
+      const w0 = this.#watcher;
+      let off = 0;
+      let tried = false;
+      if (w0 === null || !w0.shouldWait(WRITABLE)) {
+        const total = bytes.byteLength;
+        for (;;) {
+          const r = native.send(fd, bytes, off, total - off, dflags);
+          if (r >= 0) {
+            off += r;
+            if (off < total) continue;
+            if (w0 !== null) {
+              w0.tried(WRITABLE, false);
+              w0.completed(WRITABLE);
+            }
+            return Promise.resolve();
+          }
+          if (failed(r, 'sendall') === AGAIN) break;
+        }
+        tried = true;
+      }
+      return new SendallOp(fd, bytes, dflags, off).wait(this, WRITABLE, deadline, signal, tried);
     } catch (e) {
       return Promise.reject(e);
     }
