@@ -105,7 +105,8 @@ let capturing: Op<any> | null = null;
  * the place in the watcher's queue.
  */
 abstract class Op<T> implements Waiter {
-  readonly fd: number;
+  /** The descriptor (reassigned only when a settled RecvOp is reused). */
+  fd: number;
   readonly syscall: string;
   #resolve: ((v: T) => void) | undefined;
   #reject: ((e: unknown) => void) | undefined;
@@ -319,10 +320,36 @@ function recvAttempt(fd: number, buf: Buffer | null, n: number, flags: number, c
   }
 }
 
+/** The key of a view's spare RecvOp (a symbol: not part of the view's visible shape). */
+const kRecvFree: unique symbol = Symbol('recvFree');
+
+/**
+ * A recv that waits. Each view keeps at most one settled RecvOp for reuse
+ * (`[kRecvFree]`): a socket usually has at most one recv pending, so the wait
+ * path allocates only its Promise. Several pending recvs each have their own
+ * Op (the spare is taken by one of them), queued as any other waiter.
+ */
 class RecvOp extends Op<Buffer> {
-  constructor(fd: number, readonly buf: Buffer | null, readonly n: number, readonly flags: number,
-    readonly copy: boolean, readonly stream: boolean) {
+  constructor(fd: number, public buf: Buffer | null, public n: number, public flags: number,
+    public copy: boolean, public stream: boolean, readonly home: SocketAsync) {
     super(fd, 'recv');
+  }
+  /** Re-targets a settled Op (taken from `home[kRecvFree]`) for a new call. */
+  reset(fd: number, buf: Buffer | null, n: number, flags: number, copy: boolean, stream: boolean): this {
+    this.fd = fd;
+    this.buf = buf;
+    this.n = n;
+    this.flags = flags;
+    this.copy = copy;
+    this.stream = stream;
+    this.drained = false;
+    return this;
+  }
+  protected override done(): void {
+    // Settled: nothing refers to this Op any more (timer, listener and queue
+    // place are gone); drop the buffer and offer it to the next wait.
+    this.buf = null;
+    this.home[kRecvFree] = this;
   }
   attempt(): Buffer | Again {
     const v = recvAttempt(this.fd, this.buf, this.n, this.flags, this.copy, this.stream);
@@ -530,6 +557,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
   #watcher: Watcher | null = null;
   #rxBuf: Buffer | null = null;
   #sa: Buffer | null = null;
+  /** @internal A settled recv Op kept for the next recv that waits (see RecvOp). */
+  [kRecvFree]: RecvOp | null = null;
 
   constructor(sock: Socket) {
     this.#sock = sock;
@@ -698,7 +727,13 @@ export class SocketAsync implements AsyncIterable<Buffer> {
         }
         tried = true;
       }
-      return new RecvOp(fd, buf, n, dflags, copy, stream).wait(this, READABLE, deadline, signal, tried);
+      const spare = this[kRecvFree];
+      let op: RecvOp;
+      if (spare !== null) {
+        this[kRecvFree] = null;
+        op = spare.reset(fd, buf, n, dflags, copy, stream);
+      } else op = new RecvOp(fd, buf, n, dflags, copy, stream, this);
+      return op.wait(this, READABLE, deadline, signal, tried);
     } catch (e) {
       return Promise.reject(e);
     }
