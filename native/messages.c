@@ -154,17 +154,33 @@ static bool get_iovecs(napi_env env, napi_value v, struct iovec *stack, size_t s
       return false;
     }
   }
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value e;
+  /* Two passes: every element is fetched first (a getter may run JS), and
+   * only then are pointers taken, so no JS can detach a buffer whose pointer
+   * is already held. The napi_values stay valid in this handle scope. */
+  napi_value stack_vals[16];
+  napi_value *vals = count <= 16 ? stack_vals : malloc(sizeof(napi_value) * count);
+  if (vals == NULL) {
+    if (*iov != stack) free(*iov);
+    *iov = stack;
+    napi_throw_error(env, NULL, "native: out of memory");
+    return false;
+  }
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < count; i++) ok = napi_get_element(env, v, i, &vals[i]) == napi_ok;
+  for (uint32_t i = 0; ok && i < count; i++) {
     void *p;
     size_t len;
-    if (napi_get_element(env, v, i, &e) != napi_ok || !bs_get_bytes(env, e, &p, &len)) {
-      if (*iov != stack) free(*iov);
-      *iov = stack;
-      return false;
+    ok = bs_get_bytes(env, vals[i], &p, &len);
+    if (ok) {
+      (*iov)[i].iov_base = p;
+      (*iov)[i].iov_len = len;
     }
-    (*iov)[i].iov_base = p;
-    (*iov)[i].iov_len = len;
+  }
+  if (vals != stack_vals) free(vals);
+  if (!ok) {
+    if (*iov != stack) free(*iov);
+    *iov = stack;
+    return false;
   }
   *n = count;
   return true;
@@ -263,24 +279,34 @@ static napi_value js_sendmsg(napi_env env, napi_callback_info info) {
   if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[3], &flags)) return NULL;
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
-  napi_valuetype t;
-  if (napi_typeof(env, argv[4], &t) != napi_ok) return NULL;
-  if (t != napi_null && t != napi_undefined) {
-    struct sockaddr *sa;
-    socklen_t salen;
-    if (!bs_get_sockaddr(env, argv[4], argv[5], &sa, &salen)) return NULL;
-    msg.msg_name = sa;
-    msg.msg_namelen = salen;
-  }
+  /* Order matters: build_control copies its data and may run JS (array
+   * getters), get_iovecs runs JS only before it takes pointers, and the
+   * address pointer is taken last, after which no JS runs until the call. */
+  union { struct cmsghdr align; unsigned char bytes[STACK_CONTROL]; } control;
+  void *heap;
+  if (!build_control(env, argv[2], &msg, control.bytes, sizeof control.bytes, &heap)) return NULL;
   struct iovec stack_iov[STACK_IOV];
   struct iovec *iov;
   size_t niov;
-  if (!get_iovecs(env, argv[1], stack_iov, STACK_IOV, &iov, &niov)) return NULL;
+  if (!get_iovecs(env, argv[1], stack_iov, STACK_IOV, &iov, &niov)) {
+    free(heap);
+    return NULL;
+  }
   msg.msg_iov = iov;
   msg.msg_iovlen = niov;
-  union { struct cmsghdr align; unsigned char bytes[STACK_CONTROL]; } control;
-  void *heap;
-  if (!build_control(env, argv[2], &msg, control.bytes, sizeof control.bytes, &heap)) {
+  napi_valuetype t;
+  bool addr_ok = napi_typeof(env, argv[4], &t) == napi_ok;
+  if (addr_ok && t != napi_null && t != napi_undefined) {
+    struct sockaddr *sa;
+    socklen_t salen;
+    addr_ok = bs_get_sockaddr(env, argv[4], argv[5], &sa, &salen);
+    if (addr_ok) {
+      msg.msg_name = sa;
+      msg.msg_namelen = salen;
+    }
+  }
+  if (!addr_ok) {
+    free(heap);
     if (iov != stack_iov) free(iov);
     return NULL;
   }
@@ -330,20 +356,27 @@ static napi_value js_recvmsg(napi_env env, napi_callback_info info) {
   void *outp;
   size_t outlen;
   if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i64(env, argv[2], &ancbufsize) ||
-      !bs_get_i32(env, argv[3], &flags) || !bs_get_scratch(env, argv[4], &sa, &lenp) ||
-      !bs_get_bytes(env, argv[5], &outp, &outlen))
+      !bs_get_i32(env, argv[3], &flags))
     return NULL;
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_LIMIT)
     BS_THROW_RANGE(env, "native: invalid ancillary data buffer length");
-  if (outlen < 2 * sizeof(int32_t) || ((uintptr_t)outp % sizeof(int32_t)) != 0)
-    BS_THROW_RANGE(env, "native: recvmsg output too small or misaligned");
   bool is_array;
   if (napi_is_array(env, argv[6], &is_array) != napi_ok || !is_array)
     BS_THROW_TYPE(env, "native: recvmsg needs an output array");
+  /* get_iovecs may run JS (array getters) before it takes its pointers; the
+   * scratch and output pointers are taken after it, with no JS in between. */
   struct iovec stack_iov[STACK_IOV];
   struct iovec *iov;
   size_t niov;
   if (!get_iovecs(env, argv[1], stack_iov, STACK_IOV, &iov, &niov)) return NULL;
+  if (!bs_get_scratch(env, argv[4], &sa, &lenp) || !bs_get_bytes(env, argv[5], &outp, &outlen) ||
+      outlen < 2 * sizeof(int32_t) || ((uintptr_t)outp % sizeof(int32_t)) != 0) {
+    if (iov != stack_iov) free(iov);
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_range_error(env, NULL, "native: recvmsg output too small or misaligned");
+    return NULL;
+  }
 
   union { struct cmsghdr align; unsigned char bytes[STACK_CONTROL]; } control;
   void *cbuf = NULL;
@@ -389,8 +422,19 @@ static napi_value js_recvmsg(napi_env env, napi_callback_info info) {
     if (cbuf != control.bytes) free(cbuf);
     return NULL;
   }
-  out[1] = status;
+  /* push_items ran JS (array element sets): take the output pointer again.
+   * The control buffer stays alive until then, for close_received_fds. */
+  if (!bs_get_bytes(env, argv[5], &outp, &outlen) || outlen < 2 * sizeof(int32_t) ||
+      ((uintptr_t)outp % sizeof(int32_t)) != 0) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_range_error(env, NULL, "native: recvmsg output detached");
+    close_received_fds(&msg);
+    if (cbuf != control.bytes) free(cbuf);
+    return NULL;
+  }
   if (cbuf != control.bytes) free(cbuf);
+  ((int32_t *)outp)[1] = status;
   return bs_int(env, r);
 }
 

@@ -1,6 +1,7 @@
 // Second-line checks of the raw addon: arguments that would break memory
 // safety (or hit the wrong descriptor) must throw TypeError/RangeError or come
 // back as -errno, never crash the process or touch memory JS no longer owns.
+import * as socket from 'bsd-socket';
 import { checkNoLeaks } from './helpers/fds.js';
 checkNoLeaks();
 
@@ -122,4 +123,38 @@ test('adversarial arguments throw or return -errno', () => {
   assert.deepEqual([addon.cmsg_len(2 ** 53), addon.cmsg_space(-1), addon.cmsg_space(2 ** 31)], [-1, -1, -1]);
   assert.throws(() => addon.inet_pton_into(addon.constants.AF_INET6, '::1', Buffer.alloc(4)), RangeError);
   assert.ok(addon.family_ifindex(Buffer.alloc(100, 65)) < 0);
+});
+
+test('sendmsg/recvmsg: an element getter that detaches another buffer cannot leave a stale pointer', () => {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  try {
+    // A getter on element 1 transfers element 0's memory away. Because every
+    // element is fetched before any pointer is taken, element 0 is seen as
+    // detached (0 bytes) instead of a pointer into freed memory.
+    const first = new Uint8Array(new ArrayBuffer(64)).fill(7);
+    const arr: unknown[] = [first];
+    Object.defineProperty(arr, 1, {
+      get() { structuredClone(first.buffer, { transfer: [first.buffer] }); return Buffer.from('tail'); },
+      enumerable: true,
+    });
+    const sent = addon.sendmsg(a.fileno(), arr, null, 0, null, 0) as number;
+    assert.equal(sent, 4, 'only the live element is sent');
+    assert.equal(b.recv(64).toString(), 'tail');
+    // recvmsg: the same trick on the receive side scatters only into live memory.
+    a.send(Buffer.from('abcdef'));
+    const into = new Uint8Array(new ArrayBuffer(8));
+    const targets: unknown[] = [into];
+    Object.defineProperty(targets, 1, {
+      get() { structuredClone(into.buffer, { transfer: [into.buffer] }); return Buffer.alloc(8); },
+      enumerable: true,
+    });
+    const out = new Int32Array(2);
+    const items: unknown[] = [];
+    const scratch = Buffer.alloc(136);
+    const n = addon.recvmsg(b.fileno(), targets, 0, 0, scratch, out, items) as number;
+    assert.equal(n, 6);
+  } finally {
+    a.close();
+    b.close();
+  }
 });
