@@ -491,15 +491,10 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     BS_THROW_TYPE(env, "native: sendmmsg needs an array of messages");
   if (n > MAX_BATCH) n = MAX_BATCH;
   if (n == 0) return bs_int(env, 0);
-  void *table = NULL, *infop = NULL;
-  size_t table_len = 0, info_len = 0;
-  if (!bs_get_bytes_or_null(env, argv[2], &table, &table_len) ||
-      !bs_get_bytes_or_null(env, argv[3], &infop, &info_len))
-    return NULL;
-  if (infop != NULL && (info_len < (size_t)n * 2 * sizeof(int32_t) || ((uintptr_t)infop % sizeof(int32_t)) != 0))
-    BS_THROW_RANGE(env, "native: sendmmsg address info too small or misaligned");
 
-  /* Pass 1: fetch each message's data; count the iovecs it needs. */
+  /* Every JS value is fetched first (element getters may run JS), and only
+   * then are pointers taken, so no JS can detach a buffer already pointed to.
+   * Pass 1: the messages and how many buffers each has. */
   napi_value stack_vals[64];
   napi_value *vals = n <= 64 ? stack_vals : malloc(sizeof(napi_value) * n);
   if (vals == NULL) {
@@ -510,58 +505,67 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
   napi_value result = NULL;
   struct mmsghdr *mm = NULL;
   struct iovec *iov = NULL;
+  napi_value *evals = NULL;
+  mm = calloc(n, sizeof(struct mmsghdr));
+  if (mm == NULL) {
+    napi_throw_error(env, NULL, "native: out of memory");
+    goto done;
+  }
   for (uint32_t i = 0; i < n; i++) {
     bool is_array;
     if (napi_get_element(env, argv[1], i, &vals[i]) != napi_ok ||
         napi_is_array(env, vals[i], &is_array) != napi_ok)
       goto done;
-    if (is_array) {
-      uint32_t k;
-      if (napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
-      total_iov += k;
-    } else {
-      total_iov += 1;
+    uint32_t k = 1;
+    if (is_array && napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
+    /* A bound on the allocation only; the kernel refuses more than
+     * UIO_MAXIOV buffers itself (EMSGSIZE). */
+    if (k > (1u << 20)) {
+      napi_throw_range_error(env, NULL, "native: sendmmsg message has too many buffers");
+      goto done;
     }
+    mm[i].msg_hdr.msg_iovlen = is_array ? k : 0; /* 0 marks "the value itself" */
+    total_iov += k;
   }
-  mm = calloc(n, sizeof(struct mmsghdr));
   iov = malloc(sizeof(struct iovec) * (total_iov > 0 ? total_iov : 1));
-  if (mm == NULL || iov == NULL) {
+  evals = malloc(sizeof(napi_value) * (total_iov > 0 ? total_iov : 1));
+  if (iov == NULL || evals == NULL) {
     napi_throw_error(env, NULL, "native: out of memory");
     goto done;
   }
-  /* Pass 2: fill iovecs and addresses, re-checking every bound. */
+  /* Pass 2: the buffers of every message (more JS may run here). */
   size_t used = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    size_t k = mm[i].msg_hdr.msg_iovlen;
+    if (k == 0) {
+      evals[used++] = vals[i];
+      continue;
+    }
+    for (uint32_t j = 0; j < k; j++) {
+      if (napi_get_element(env, vals[i], j, &evals[used + j]) != napi_ok) goto done;
+    }
+    used += k;
+  }
+  /* Pass 3: pointers only, no JS from here to the system call. */
+  void *table = NULL, *infop = NULL;
+  size_t table_len = 0, info_len = 0;
+  if (!bs_get_bytes_or_null(env, argv[2], &table, &table_len) ||
+      !bs_get_bytes_or_null(env, argv[3], &infop, &info_len))
+    goto done;
+  if (infop != NULL && (info_len < (size_t)n * 2 * sizeof(int32_t) || ((uintptr_t)infop % sizeof(int32_t)) != 0)) {
+    napi_throw_range_error(env, NULL, "native: sendmmsg address info too small or misaligned");
+    goto done;
+  }
+  for (size_t e = 0; e < used; e++) {
+    if (!bs_get_bytes(env, evals[e], &iov[e].iov_base, &iov[e].iov_len)) goto done;
+  }
+  used = 0;
   const int32_t *ai = infop;
   for (uint32_t i = 0; i < n; i++) {
-    bool is_array;
-    if (napi_is_array(env, vals[i], &is_array) != napi_ok) goto done;
+    size_t k = mm[i].msg_hdr.msg_iovlen == 0 ? 1 : mm[i].msg_hdr.msg_iovlen;
     mm[i].msg_hdr.msg_iov = iov + used;
-    if (is_array) {
-      uint32_t k;
-      if (napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
-      if (k > total_iov - used) {
-        napi_throw_range_error(env, NULL, "native: sendmmsg buffers changed while reading");
-        goto done;
-      }
-      for (uint32_t j = 0; j < k; j++) {
-        napi_value e;
-        void *p;
-        size_t len;
-        if (napi_get_element(env, vals[i], j, &e) != napi_ok || !bs_get_bytes(env, e, &p, &len)) goto done;
-        iov[used + j].iov_base = p;
-        iov[used + j].iov_len = len;
-      }
-      mm[i].msg_hdr.msg_iovlen = k;
-      used += k;
-    } else {
-      void *p;
-      size_t len;
-      if (used >= total_iov || !bs_get_bytes(env, vals[i], &p, &len)) goto done;
-      iov[used].iov_base = p;
-      iov[used].iov_len = len;
-      mm[i].msg_hdr.msg_iovlen = 1;
-      used += 1;
-    }
+    mm[i].msg_hdr.msg_iovlen = k;
+    used += k;
     if (ai != NULL && ai[2 * i] >= 0) {
       int32_t off = ai[2 * i], len = ai[2 * i + 1];
       if (table == NULL || len < 0 || (size_t)len > sizeof(struct sockaddr_storage) ||
@@ -578,6 +582,7 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
 done:
   free(mm);
   free(iov);
+  free(evals);
   if (vals != stack_vals) free(vals);
   return result;
 }

@@ -158,3 +158,22 @@ test('sendmsg/recvmsg: an element getter that detaches another buffer cannot lea
     b.close();
   }
 });
+
+test('sendmmsg: a getter in a later message cannot leave a stale pointer to an earlier one', () => {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  try {
+    const first = new Uint8Array(new ArrayBuffer(32)).fill(1);
+    const inner: unknown[] = [];
+    Object.defineProperty(inner, 0, {
+      get() { structuredClone(first.buffer, { transfer: [first.buffer] }); return Buffer.from('second'); },
+      enumerable: true,
+    });
+    const sent = addon.sendmmsg(a.fileno(), [first, inner], null, null, 0) as number;
+    assert.equal(sent, 2);
+    assert.equal(b.recv(64).length, 0, 'the detached first message is sent empty, not from freed memory');
+    assert.equal(b.recv(64).toString(), 'second');
+  } finally {
+    a.close();
+    b.close();
+  }
+});
