@@ -12,10 +12,9 @@
 // recvmmsg(64, 2048). Same system calls as bench/c/udp.c.
 
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as socket from 'bsd-socket';
-import { emit, fail, intArg, now, selfPath } from '../lib/common.js';
+import { emit, fail, intArg, now, selfPath, receiverReport } from '../lib/common.js';
 
 const PROGRAM = 'udp-bsd';
 const BATCH = 64;
@@ -78,9 +77,7 @@ async function sender(mode: Mode, count: number, size: number): Promise<void> {
   }
   const t1 = now();
   tx.close();
-  const rep = await lines.next();
-  await once(child, 'exit');
-  const { got, seconds } = JSON.parse(String(rep.value)) as { got: number; seconds: number };
+  const { got, seconds } = await receiverReport(lines, child);
   const secs = t1 - t0;
   emit({
     workload: 'udp-pps',

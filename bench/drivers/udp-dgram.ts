@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { emit, fail, intArg, now, selfPath } from '../lib/common.js';
+import { emit, fail, intArg, now, selfPath, receiverReport } from '../lib/common.js';
 
 const PROGRAM = 'udp-dgram';
 
@@ -57,9 +57,7 @@ async function sender(count: number, size: number): Promise<void> {
   await new Promise<void>((r) => tx.send(buf.subarray(0, 0), () => r()));
   const t1 = now();
   tx.close();
-  const rep = await lines.next();
-  await once(child, 'exit');
-  const { got, seconds } = JSON.parse(String(rep.value)) as { got: number; seconds: number };
+  const { got, seconds } = await receiverReport(lines, child);
   const secs = t1 - t0;
   const recvd = Math.min(got, count);
   emit({

@@ -3,6 +3,8 @@
 // Every bench program, whatever its language, prints exactly one JSON line on
 // stdout (a `ProgramResult`) and nothing else; the runner parses that line.
 
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 /** The one line a bench program prints. */
@@ -62,3 +64,16 @@ export function selfPath(metaUrl: string): string {
 }
 
 export const DEFAULT_WARMUP = 1000;
+
+/** What a receiver child reports on its last line: datagrams counted and its own seconds. */
+export interface ReceiverReport {
+  got: number;
+  seconds: number;
+}
+
+/** Reads a receiver child's report line and waits until the child has exited. */
+export async function receiverReport(lines: AsyncIterator<string>, child: ChildProcess): Promise<ReceiverReport> {
+  const rep = await lines.next();
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  return JSON.parse(String(rep.value)) as ReceiverReport;
+}
