@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -39,8 +40,16 @@ typedef struct {
   uv_poll_t poll;
   reactor *r;
   int32_t slot;
+  int fd;
   int events; /* the mask armed in libuv: UV_READABLE | UV_WRITABLE */
 } watcher;
+
+/* Readiness rounds (see flush): at most this many armed watchers are polled,
+ * and at most ROUNDS_MAX rounds run before the loop gets its turn back. */
+#define ROUNDS_FDS_MAX 8
+#define ROUNDS_MAX 64
+/* Flushes to skip after a round that found nothing ready. */
+#define ROUNDS_BACKOFF 16
 
 struct reactor {
   napi_env env;
@@ -58,6 +67,11 @@ struct reactor {
   uint32_t nslots;
   uint32_t hint;             /* where the search for a free slot starts */
   uint32_t live;             /* uv handles opened and not yet closed */
+  watcher *armed[ROUNDS_FDS_MAX]; /* the armed watchers, when there are few */
+  uint32_t narmed;           /* armed watchers (may exceed ROUNDS_FDS_MAX) */
+  uint32_t backoff;          /* flushes left before rounds are tried again */
+  double rounds;             /* rounds that found a watcher ready (stats) */
+  double idle_rounds;        /* rounds that found none (stats) */
   bool refd;
   bool tearing_down;
   napi_async_cleanup_hook_handle cleanup;
@@ -65,7 +79,7 @@ struct reactor {
 
 /* ---- dispatch --------------------------------------------------------- */
 
-static void flush(reactor *r) {
+static void dispatch_queue(reactor *r) {
   if (r->qlen == 0 || r->tearing_down) return;
   uint32_t n = r->qlen;
   r->qlen = 0;
@@ -99,13 +113,72 @@ static void flush(reactor *r) {
   napi_close_handle_scope(env, scope);
 }
 
+/* Queues one readiness report; a full queue is dispatched at once. */
+static void push_event(reactor *r, int32_t slot, int32_t events) {
+  r->queue[2 * r->qlen] = slot;
+  r->queue[2 * r->qlen + 1] = events;
+  if (++r->qlen == r->qcap) dispatch_queue(r);
+}
+
+/* One readiness round: poll(2) with a zero timeout on the armed watchers,
+ * their reports queued as libuv's would be.  Returns how many were ready; 0
+ * when there are too many watchers to poll cheaply. */
+static int poll_round(reactor *r) {
+  uint32_t n = r->narmed;
+  if (n == 0 || n > ROUNDS_FDS_MAX) return 0;
+  struct pollfd p[ROUNDS_FDS_MAX];
+  int32_t slot[ROUNDS_FDS_MAX];
+  for (uint32_t i = 0; i < n; i++) {
+    watcher *w = r->armed[i];
+    p[i].fd = w->fd;
+    p[i].events = (short)(((w->events & UV_READABLE) ? POLLIN : 0) | ((w->events & UV_WRITABLE) ? POLLOUT : 0));
+    p[i].revents = 0;
+    slot[i] = w->slot;
+  }
+  int ready = poll(p, n, 0);
+  if (ready <= 0) return 0;
+  for (uint32_t i = 0; i < n; i++) {
+    short re = p[i].revents;
+    if (re == 0 || (re & POLLNVAL)) continue;
+    int ev = 0;
+    if (re & (POLLIN | POLLERR | POLLHUP)) ev |= UV_READABLE;
+    if (re & (POLLOUT | POLLERR | POLLHUP)) ev |= UV_WRITABLE;
+    push_event(r, slot[i], ev);
+  }
+  return ready;
+}
+
+/* Dispatches the queued reports, then runs readiness rounds: once JS has
+ * run (and drained its microtasks), a socket it wrote to in this thread, the
+ * other end of a pair in one loop say, is often readable already.  Polling
+ * the few armed watchers again here answers it without a whole loop turn
+ * (timers, Node's immediates, epoll_wait and a new callback scope per hop).
+ * A round that finds nothing costs one poll(2), so after one the rounds rest
+ * for ROUNDS_BACKOFF flushes; with more than ROUNDS_FDS_MAX watchers armed
+ * they are not tried at all (a busy server gets its batching from epoll). */
+static void flush(reactor *r) {
+  if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
+  dispatch_queue(r);
+  for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
+    if (r->backoff > 0) {
+      r->backoff--;
+      break;
+    }
+    if (poll_round(r) == 0) {
+      r->idle_rounds++;
+      r->backoff = r->narmed == 0 || r->narmed > ROUNDS_FDS_MAX ? 0 : ROUNDS_BACKOFF;
+      break;
+    }
+    r->rounds++;
+    dispatch_queue(r);
+  }
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   watcher *w = h->data;
   reactor *r = w->r;
   if (r->tearing_down) return;
-  r->queue[2 * r->qlen] = w->slot;
-  r->queue[2 * r->qlen + 1] = status < 0 ? status : (events & (UV_READABLE | UV_WRITABLE));
-  if (++r->qlen == r->qcap) flush(r);
+  push_event(r, w->slot, status < 0 ? status : (events & (UV_READABLE | UV_WRITABLE)));
 }
 
 static void on_check(uv_check_t *h) {
@@ -137,7 +210,23 @@ static void on_check_closed(uv_handle_t *h) {
   maybe_free(r);
 }
 
+/* Sets a watcher's armed mask and keeps reactor.armed listing the armed
+ * watchers while there are few (arming changes rarely: JS disarms lazily). */
+static void set_armed(reactor *r, watcher *w, int events) {
+  bool was = w->events != 0, is = events != 0;
+  w->events = events;
+  if (was == is) return;
+  r->narmed += is ? 1 : -1;
+  if (r->narmed > ROUNDS_FDS_MAX) return;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < r->nslots && k < r->narmed; i++) {
+    watcher *x = r->slots[i];
+    if (x != NULL && x->events != 0) r->armed[k++] = x;
+  }
+}
+
 static void close_watcher(reactor *r, watcher *w) {
+  set_armed(r, w, 0);
   r->slots[w->slot] = NULL;
   if (w->slot < (int32_t)r->hint) r->hint = (uint32_t)w->slot;
   /* uv_close stops the watcher now (the descriptor leaves epoll at once), so
@@ -209,6 +298,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   w->poll.data = w;
   w->r = r;
   w->slot = (int32_t)i;
+  w->fd = fd;
   uv_unref((uv_handle_t *)&w->poll);
   r->slots[i] = w;
   r->hint = i + 1;
@@ -228,7 +318,7 @@ static napi_value js_arm(napi_env env, napi_callback_info info) {
   events &= UV_READABLE | UV_WRITABLE;
   if (events == w->events) return bs_int(env, 0);
   int err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
-  if (err == 0) w->events = events;
+  if (err == 0) set_armed(r, w, events);
   return bs_int(env, err);
 }
 
@@ -275,7 +365,8 @@ static napi_value js_state(napi_env env, napi_callback_info info) {
   return bs_int(env, s);
 }
 
-/* stats() -> [open watchers, check handle referenced ? 1 : 0]. */
+/* stats() -> [open watchers, check handle referenced ? 1 : 0, readiness
+ * rounds that found a watcher ready, rounds that found none]. */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   reactor *r = self(env, info, &argc, NULL);
@@ -283,9 +374,15 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   uint32_t open = 0;
   for (uint32_t i = 0; i < r->nslots; i++) open += r->slots[i] != NULL;
   napi_value arr;
-  if (napi_create_array_with_length(env, 2, &arr) != napi_ok) return NULL;
+  napi_value rounds, idle;
+  if (napi_create_array_with_length(env, 4, &arr) != napi_ok ||
+      napi_create_double(env, r->rounds, &rounds) != napi_ok ||
+      napi_create_double(env, r->idle_rounds, &idle) != napi_ok)
+    return NULL;
   napi_set_element(env, arr, 0, bs_int(env, open));
   napi_set_element(env, arr, 1, bs_int(env, r->refd ? 1 : 0));
+  napi_set_element(env, arr, 2, rounds);
+  napi_set_element(env, arr, 3, idle);
   return arr;
 }
 

@@ -4,7 +4,7 @@
  * of the readiness machinery (docs/async.md).
  */
 import type { Socket } from './socket.js';
-import { reactorStats } from './async/reactor.js';
+import { type ReactorStats, reactorStats } from './async/reactor.js';
 
 export { create_connection, type CreateConnectionOptions } from './async/module-async.js';
 export { AbortError, type AsyncOptions } from './async/options.js';
@@ -54,11 +54,14 @@ export function watcherState(sock: Socket): WatcherState {
   };
 }
 
+export type { ReactorStats };
+
 /**
- * Diagnostics: twins pending in this thread, watchers open, and whether the
- * reactor holds the event loop alive (it does exactly while twins are pending).
+ * Diagnostics: twins pending in this thread, watchers open, whether the
+ * reactor holds the event loop alive (it does exactly while twins are
+ * pending), and the readiness rounds run (docs/async.md).
  * @syscall none
  */
-export function reactorState(): { pending: number; watchers: number; referenced: boolean } {
+export function reactorState(): ReactorStats {
   return reactorStats();
 }

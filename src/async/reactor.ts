@@ -32,7 +32,7 @@ interface ReactorBinding {
   close(slot: number): number;
   ref(on: boolean): void;
   state(slot: number): number;
-  stats(): [number, number];
+  stats(): [number, number, number, number];
 }
 
 interface ReactorNative {
@@ -284,10 +284,24 @@ export function openWatcher(fd: number, alive: () => boolean): Watcher {
 /** Closes a watcher whose socket was garbage-collected (it had no waiters: they keep it alive). */
 export const watcherFinalizer = new FinalizationRegistry<Watcher>((w) => w.close());
 
-/** For tests and docs/async.md: pending waiters in this environment, open watchers, reactor referenced. */
-export function reactorStats(): { pending: number; watchers: number; referenced: boolean } {
-  if (binding === null) return { pending, watchers: 0, referenced: false };
-  const [watchers, refd] = binding.stats();
-  return { pending, watchers, referenced: refd === 1 };
+/** What reactorStats() reports (docs/async.md). */
+export interface ReactorStats {
+  /** Twins pending in this environment. */
+  pending: number;
+  /** Watchers open. */
+  watchers: number;
+  /** Whether the reactor holds the event loop alive (exactly while twins are pending). */
+  referenced: boolean;
+  /** Readiness rounds that found a socket ready without a loop turn (native/reactor.c). */
+  rounds: number;
+  /** Readiness rounds that found nothing (each cost one poll(2)). */
+  idleRounds: number;
+}
+
+/** For tests and docs/async.md: the reactor's state and counters in this environment. */
+export function reactorStats(): ReactorStats {
+  if (binding === null) return { pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0 };
+  const [watchers, refd, rounds, idleRounds] = binding.stats();
+  return { pending, watchers, referenced: refd === 1, rounds, idleRounds };
 }
 

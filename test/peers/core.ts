@@ -87,3 +87,18 @@ export function readSlowly(fd: number, chunk: number, everyMs: number, maxMs: nu
     return got;
   });
 }
+
+/** Echoes `fd` byte by byte, blocking, until EOF or `limit` bytes (each recv bounded by 10 s); returns the count. */
+export function echoStream(fd: number, limit: number): number {
+  return withFd(fd, (s) => {
+    s.settimeout(10);
+    let n = 0;
+    while (n < limit) {
+      const b = s.recv(1);
+      if (b.length === 0) break;
+      s.sendall(b);
+      n += b.length;
+    }
+    return n;
+  });
+}
