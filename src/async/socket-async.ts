@@ -40,6 +40,8 @@ import { type AsyncOptions, AbortError, abortError, isOptions, signalOf } from '
 export { AbortError, type AsyncOptions };
 
 const AGAIN: unique symbol = Symbol('again');
+/** What a twin that completed at once with no value returns: one settled Promise, shared (it cannot change). */
+const RESOLVED: Promise<void> = Promise.resolve();
 type Again = typeof AGAIN;
 
 /**
@@ -855,7 +857,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
               w0.tried(WRITABLE, false);
               w0.completed(WRITABLE);
             }
-            return Promise.resolve();
+            return RESOLVED;
           }
           if (failed(r, 'sendall') === AGAIN) break;
         }
