@@ -27,6 +27,8 @@ import {
 } from '../messages.js';
 // The sendfile and batch twins (sendfile, sendmmsg, recvmmsg), defined after the class.
 import { read as fsRead } from 'node:fs';
+// A module binding, not the global: the hot paths allocate with it.
+import { Buffer } from 'node:buffer';
 import type { HostLookup } from '../address.js';
 import { AF_INET } from '../constants.js';
 import {
