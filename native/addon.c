@@ -54,6 +54,11 @@ bool bs_get_fd(napi_env env, napi_value v, int *out) {
 }
 
 bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
+  /* Any ArrayBufferView (Buffer, Uint8Array, other typed arrays, DataView):
+   * napi_get_buffer_info gives its bytes and byte length in one call, without
+   * napi_get_typedarray_info's element-type chain (the hot path of every
+   * send and recv).  It refuses anything else without throwing. */
+  if (napi_get_buffer_info(env, v, data, len) == napi_ok) return true;
   bool is;
   if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
     napi_typedarray_type type;
