@@ -87,22 +87,29 @@ static void dispatch_queue(reactor *r) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   /* The JS queue's memory is looked up now: JS may have detached it since
-   * reactor_init.  A queue that no longer holds n pairs gets no dispatch. */
-  napi_value fn, global, argv[1], result, jsq;
-  void *qdata = NULL;
-  size_t qlen = 0;
-  napi_typedarray_type qt;
-  if (napi_get_reference_value(env, r->queue_ref, &jsq) != napi_ok || jsq == NULL ||
-      napi_get_typedarray_info(env, jsq, &qt, &qlen, &qdata, NULL, NULL) != napi_ok ||
-      qt != napi_int32_array || qlen < 2 * (size_t)n || qdata == NULL) {
-    napi_close_handle_scope(env, scope);
-    return;
+   * reactor_init.  A queue that no longer holds n pairs gets no dispatch.
+   * A single report (the common case of readiness rounds) travels as two
+   * arguments instead: dispatch(1, slot, events). */
+  napi_value fn, global, argv[3], result, jsq;
+  size_t argc = 1;
+  bool ok = true;
+  if (n == 1) {
+    argc = 3;
+    ok = napi_create_int32(env, r->queue[0], &argv[1]) == napi_ok &&
+         napi_create_int32(env, r->queue[1], &argv[2]) == napi_ok;
+  } else {
+    void *qdata = NULL;
+    size_t qlen = 0;
+    napi_typedarray_type qt;
+    ok = napi_get_reference_value(env, r->queue_ref, &jsq) == napi_ok && jsq != NULL &&
+         napi_get_typedarray_info(env, jsq, &qt, &qlen, &qdata, NULL, NULL) == napi_ok &&
+         qt == napi_int32_array && qlen >= 2 * (size_t)n && qdata != NULL;
+    if (ok) memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
   }
-  memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
-  if (napi_get_reference_value(env, r->dispatch, &fn) == napi_ok && fn != NULL &&
+  if (ok && napi_get_reference_value(env, r->dispatch, &fn) == napi_ok && fn != NULL &&
       napi_get_global(env, &global) == napi_ok &&
       napi_create_uint32(env, n, &argv[0]) == napi_ok) {
-    napi_status st = napi_make_callback(env, r->actx, global, fn, 1, argv, &result);
+    napi_status st = napi_make_callback(env, r->actx, global, fn, argc, argv, &result);
     if (st == napi_pending_exception) {
       /* dispatch never throws by design; if it does, report it as Node
        * reports an exception thrown from any other I/O callback. */

@@ -36,7 +36,7 @@ interface ReactorBinding {
 }
 
 interface ReactorNative {
-  reactor_init(dispatch: (count: number) => void, queue: Int32Array): ReactorBinding;
+  reactor_init(dispatch: (count: number, slot?: number, events?: number) => void, queue: Int32Array): ReactorBinding;
 }
 
 /** Something waiting for readiness: retried on each wake-up of its direction. */
@@ -64,18 +64,29 @@ function reactor(): ReactorBinding {
   return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue));
 }
 
-function dispatch(count: number): void {
+/**
+ * Readiness reports of one loop turn (or one readiness round): `count` pairs
+ * (slot, events) in `queue`, or, when there is just one, the pair itself as
+ * the two other arguments.
+ */
+function dispatch(count: number, slot?: number, events?: number): void {
   turn++;
-  for (let i = 0; i < count; i++) {
-    const w = bySlot[queue[2 * i]!];
-    if (w === undefined) continue; // closed since the event was queued
-    try {
-      w.fire(queue[2 * i + 1]!);
-    } catch (e) {
-      // A waiter's own failure is its Promise's business; anything reaching
-      // here is a bug, reported without stopping the other sockets' events.
-      queueMicrotask(() => { throw e; });
-    }
+  if (slot !== undefined) {
+    fireSlot(slot, events!);
+    return;
+  }
+  for (let i = 0; i < count; i++) fireSlot(queue[2 * i]!, queue[2 * i + 1]!);
+}
+
+function fireSlot(slot: number, events: number): void {
+  const w = bySlot[slot];
+  if (w === undefined) return; // closed since the event was queued
+  try {
+    w.fire(events);
+  } catch (e) {
+    // A waiter's own failure is its Promise's business; anything reaching
+    // here is a bug, reported without stopping the other sockets' events.
+    queueMicrotask(() => { throw e; });
   }
 }
 
