@@ -477,54 +477,58 @@ static napi_value js_lseek(napi_env env, napi_callback_info info) {
 /* ---- sendmmsg / recvmmsg ------------------------------------------------------ */
 
 #ifdef BS_HAVE_MMSG
-/* sendmmsg(fd, datas[], addrTable | null, addrInfo Int32Array[2n] | null, flags)
- *   -> messages sent | -errno.  datas[i] is a bytes-like value or an array of
- *   them; addrInfo holds [offset, length] into addrTable per message
- *   (offset -1: no address).  At most MAX_BATCH messages are sent per call. */
+/* sendmmsg(fd, datas[], addrTable | null, addrInfo Int32Array[2n] | null, flags,
+ *          dataIndex Int32Array[n], n) -> messages sent | -errno.
+ *   datas holds the distinct message payloads, each a bytes-like value or an
+ *   array of them; message i sends datas[dataIndex[i]] (a payload repeated
+ *   across a batch is fetched and checked once, and its iovecs are shared).
+ *   addrInfo holds [offset, length] into addrTable per message (offset -1: no
+ *   address).  At most MAX_BATCH messages are sent per call. */
 static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 5);
+  BS_ARGS(env, info, 7);
   int fd;
   int32_t flags;
-  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[4], &flags)) return NULL;
-  uint32_t n;
-  if (napi_get_array_length(env, argv[1], &n) != napi_ok)
+  int64_t count;
+  if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[4], &flags) || !bs_get_i64(env, argv[6], &count))
+    return NULL;
+  uint32_t u;
+  if (napi_get_array_length(env, argv[1], &u) != napi_ok)
     BS_THROW_TYPE(env, "native: sendmmsg needs an array of messages");
-  if (n > MAX_BATCH) n = MAX_BATCH;
+  if (count < 0 || u > MAX_BATCH) BS_THROW_RANGE(env, "native: sendmmsg count or payloads out of range");
+  uint32_t n = count > MAX_BATCH ? MAX_BATCH : (uint32_t)count;
   if (n == 0) return bs_int(env, 0);
 
   /* Every JS value is fetched first (element getters may run JS), and only
    * then are pointers taken, so no JS can detach a buffer already pointed to.
-   * Pass 1: the messages and how many buffers each has. */
-  napi_value stack_vals[64];
-  napi_value *vals = n <= 64 ? stack_vals : malloc(sizeof(napi_value) * n);
-  if (vals == NULL) {
-    napi_throw_error(env, NULL, "native: out of memory");
-    return NULL;
-  }
-  size_t total_iov = 0;
+   * Pass 1: the payloads and how many buffers each has. */
   napi_value result = NULL;
   struct mmsghdr *mm = NULL;
   struct iovec *iov = NULL;
   napi_value *evals = NULL;
+  napi_value *vals = malloc(sizeof(napi_value) * (u > 0 ? u : 1));
+  size_t *first = malloc(sizeof(size_t) * (u > 0 ? u : 1));
+  size_t *nbufs = malloc(sizeof(size_t) * (u > 0 ? u : 1));
   mm = calloc(n, sizeof(struct mmsghdr));
-  if (mm == NULL) {
+  if (vals == NULL || first == NULL || nbufs == NULL || mm == NULL) {
     napi_throw_error(env, NULL, "native: out of memory");
     goto done;
   }
-  for (uint32_t i = 0; i < n; i++) {
+  size_t total_iov = 0;
+  for (uint32_t j = 0; j < u; j++) {
     bool is_array;
-    if (napi_get_element(env, argv[1], i, &vals[i]) != napi_ok ||
-        napi_is_array(env, vals[i], &is_array) != napi_ok)
+    if (napi_get_element(env, argv[1], j, &vals[j]) != napi_ok ||
+        napi_is_array(env, vals[j], &is_array) != napi_ok)
       goto done;
     uint32_t k = 1;
-    if (is_array && napi_get_array_length(env, vals[i], &k) != napi_ok) goto done;
+    if (is_array && napi_get_array_length(env, vals[j], &k) != napi_ok) goto done;
     /* A bound on the allocation only; the kernel refuses more than
      * UIO_MAXIOV buffers itself (EMSGSIZE). */
     if (k > (1u << 20)) {
       napi_throw_range_error(env, NULL, "native: sendmmsg message has too many buffers");
       goto done;
     }
-    mm[i].msg_hdr.msg_iovlen = is_array ? k : 0; /* 0 marks "the value itself" */
+    first[j] = total_iov;
+    nbufs[j] = is_array ? k : 0; /* 0 marks "the value itself" */
     total_iov += k;
   }
   iov = malloc(sizeof(struct iovec) * (total_iov > 0 ? total_iov : 1));
@@ -533,39 +537,46 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "native: out of memory");
     goto done;
   }
-  /* Pass 2: the buffers of every message (more JS may run here). */
-  size_t used = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    size_t k = mm[i].msg_hdr.msg_iovlen;
-    if (k == 0) {
-      evals[used++] = vals[i];
+  /* Pass 2: the buffers of every payload (more JS may run here). */
+  for (uint32_t j = 0; j < u; j++) {
+    if (nbufs[j] == 0) {
+      evals[first[j]] = vals[j];
+      nbufs[j] = 1;
       continue;
     }
-    for (uint32_t j = 0; j < k; j++) {
-      if (napi_get_element(env, vals[i], j, &evals[used + j]) != napi_ok) goto done;
+    for (size_t e = 0; e < nbufs[j]; e++) {
+      if (napi_get_element(env, vals[j], (uint32_t)e, &evals[first[j] + e]) != napi_ok) goto done;
     }
-    used += k;
   }
   /* Pass 3: pointers only, no JS from here to the system call. */
-  void *table = NULL, *infop = NULL;
-  size_t table_len = 0, info_len = 0;
+  void *table = NULL, *infop = NULL, *indexp = NULL;
+  size_t table_len = 0, info_len = 0, index_len = 0;
   if (!bs_get_bytes_or_null(env, argv[2], &table, &table_len) ||
-      !bs_get_bytes_or_null(env, argv[3], &infop, &info_len))
+      !bs_get_bytes_or_null(env, argv[3], &infop, &info_len) ||
+      !bs_get_bytes(env, argv[5], &indexp, &index_len))
     goto done;
   if (infop != NULL && (info_len < (size_t)n * 2 * sizeof(int32_t) || ((uintptr_t)infop % sizeof(int32_t)) != 0)) {
     napi_throw_range_error(env, NULL, "native: sendmmsg address info too small or misaligned");
     goto done;
   }
-  for (size_t e = 0; e < used; e++) {
+  if (index_len < (size_t)n * sizeof(int32_t) || ((uintptr_t)indexp % sizeof(int32_t)) != 0) {
+    napi_throw_range_error(env, NULL, "native: sendmmsg data index too small or misaligned");
+    goto done;
+  }
+  for (size_t e = 0; e < total_iov; e++) {
     if (!bs_get_bytes(env, evals[e], &iov[e].iov_base, &iov[e].iov_len)) goto done;
   }
-  used = 0;
   const int32_t *ai = infop;
+  const int32_t *di = indexp;
   for (uint32_t i = 0; i < n; i++) {
-    size_t k = mm[i].msg_hdr.msg_iovlen == 0 ? 1 : mm[i].msg_hdr.msg_iovlen;
-    mm[i].msg_hdr.msg_iov = iov + used;
-    mm[i].msg_hdr.msg_iovlen = k;
-    used += k;
+    int32_t j = di[i];
+    if (j < 0 || (uint32_t)j >= u) {
+      napi_throw_range_error(env, NULL, "native: sendmmsg data index out of range");
+      goto done;
+    }
+    /* Messages with the same payload share its iovecs: the kernel only reads them. */
+    mm[i].msg_hdr.msg_iov = iov + first[j];
+    mm[i].msg_hdr.msg_iovlen = nbufs[j];
     if (ai != NULL && ai[2 * i] >= 0) {
       int32_t off = ai[2 * i], len = ai[2 * i + 1];
       if (table == NULL || len < 0 || (size_t)len > sizeof(struct sockaddr_storage) ||
@@ -583,13 +594,17 @@ done:
   free(mm);
   free(iov);
   free(evals);
-  if (vals != stack_vals) free(vals);
+  free(vals);
+  free(first);
+  free(nbufs);
   return result;
 }
 
 /* recvmmsg(fd, slab, bufsize, vlen, flags, addrSlab, out Int32Array[2 vlen])
- *   -> messages received | -errno.  Datagram i lands at slab[i * bufsize],
- *   its address in scratch layout at addrSlab[i * BS_SCRATCH_SIZE], its
+ *   -> messages received | -errno.  Datagram i is received at
+ *   slab[i * bufsize]; on return the datagrams are compacted to the start of
+ *   the slab in order, each min(length, bufsize) bytes.  Its address in
+ *   scratch layout is at addrSlab[i * BS_SCRATCH_SIZE], its (untruncated)
  *   length and msg_flags in out[2i], out[2i + 1]. */
 static napi_value js_recvmmsg(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 7);
@@ -632,6 +647,14 @@ static napi_value js_recvmmsg(napi_env env, napi_callback_info info) {
   int e = errno;
   if (r > 0) {
     int32_t *out = outp;
+    /* Compaction: the datagrams move to the start of the slab, back to back
+     * (each truncated to bufsize), so JS copies the whole batch out at once. */
+    size_t dst = 0;
+    for (int i = 0; i < r; i++) {
+      size_t len = mm[i].msg_len < b ? mm[i].msg_len : b;
+      if (dst != (size_t)i * b) memmove((char *)slab + dst, (char *)slab + (size_t)i * b, len);
+      dst += len;
+    }
     for (int i = 0; i < r; i++) {
       socklen_t nl = mm[i].msg_hdr.msg_namelen;
       if (nl > sizeof(struct sockaddr_storage)) nl = sizeof(struct sockaddr_storage);

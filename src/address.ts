@@ -5,6 +5,7 @@
  * '' is the wildcard, '<broadcast>' INADDR_BROADCAST, numeric literals take a
  * fast path, anything else goes through getaddrinfo.
  */
+import { Buffer } from 'node:buffer';
 import { native, type RawAddress } from './native.js';
 import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } from './constants.js';
 import { OSError, gaiError } from './errors.js';

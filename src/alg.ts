@@ -7,6 +7,7 @@
  * `setsockopt(SOL_ALG, ALG_SET_KEY, key)`, `accept()` an operation socket,
  * send the operation and data on it, `recv` the result.
  */
+import { Buffer } from 'node:buffer';
 import { SOL_ALG, ALG_SET_OP, ALG_SET_IV, ALG_SET_AEAD_ASSOCLEN } from './constants.js';
 import { Socket } from './socket.js';
 import type { AncillaryItem } from './messages.js';

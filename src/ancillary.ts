@@ -9,6 +9,7 @@
  * item's data (native byte order, Linux layouts) and refuse data too short
  * for the struct with a RangeError.
  */
+import { Buffer } from 'node:buffer';
 import { native } from './native.js';
 import {
   AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVERR, IPV6_TCLASS,

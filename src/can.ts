@@ -4,6 +4,7 @@
  * of the installed headers (native `family_sizes`), in host byte order as
  * the kernel reads them.
  */
+import { Buffer } from 'node:buffer';
 import { structSizes } from './families.js';
 import { toBytes, toInt } from './validate.js';
 import { HOST_LE } from './internal.js';

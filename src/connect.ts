@@ -3,6 +3,7 @@
  * create_server, has_dualstack_ipv6 and has_ipv6, with the same steps,
  * socket options and errors.
  */
+import { Buffer } from 'node:buffer';
 import {
   AF_INET, AF_INET6, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
 } from './constants.js';

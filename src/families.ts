@@ -10,6 +10,7 @@
  * ('I', 'k', 'K', 'H', 'B') wrap modulo their width exactly as CPython does;
  * fields parsed with 'i' raise on C int overflow.
  */
+import { Buffer } from 'node:buffer';
 import { native, type RawAddress } from './native.js';
 import {
   AF_NETLINK, AF_PACKET, AF_VSOCK, AF_CAN, AF_ALG, AF_TIPC, AF_RDS, AF_QIPCRTR, AF_BLUETOOTH,

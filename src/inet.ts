@@ -5,6 +5,7 @@
  * exactly what Python does on the same machine (inet_pton's canonical
  * dotted-quad fast path accepts a subset of it; see dottedQuad).
  */
+import { Buffer } from 'node:buffer';
 import { constants as osConstants, endianness } from 'node:os';
 import { native } from './native.js';
 import { AF_INET, AF_INET6 } from './constants.js';

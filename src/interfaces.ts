@@ -4,6 +4,7 @@
  * bytes and are decoded as Python decodes file-system names (UTF-8 with
  * surrogateescape), so any name round-trips.
  */
+import { Buffer } from 'node:buffer';
 import { native } from './native.js';
 import { OSError, errnoError } from './errors.js';
 import { decodePath, encodePath } from './address.js';

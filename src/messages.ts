@@ -9,6 +9,8 @@
  * the synchronous loop around them with the socket's one deadline (kWait).
  */
 import { fstatSync, readSync } from 'node:fs';
+// A module binding, not the global: the batch paths allocate with it per datagram.
+import { Buffer } from 'node:buffer';
 import type { Socket } from './socket.js';
 import { type HostLookup, type SockAddr, decodeScratch } from './address.js';
 import { native } from './native.js';
@@ -52,7 +54,7 @@ interface MessagesNative {
   sendfile(outFd: number, inFd: number, offset: number, count: number): number;
   lseek(fd: number, offset: number, whence: number): number;
   sendmmsg?(fd: number, datas: Array<Uint8Array | Uint8Array[]>, table: Uint8Array | null, info: Int32Array | null,
-    flags: number): number;
+    flags: number, dataIndex: Int32Array, count: number): number;
   recvmmsg?(fd: number, slab: Uint8Array, bufsize: number, vlen: number, flags: number, addrs: Uint8Array,
     out: Int32Array): number;
   has_mmsg: boolean;
@@ -571,6 +573,7 @@ export function sendfileFor(sock: Socket, ...args: SendfileArgs): number {
 interface BatchState {
   table: Uint8Array;
   info: Int32Array;
+  dataIndex: Int32Array;
   addrs: Buffer;
   words: Int32Array;
   views: Buffer[];
@@ -591,6 +594,7 @@ function batchState(sock: Socket, n: number): BatchState {
     st = {
       table: new Uint8Array(Math.min(size, 16) * 128),
       info: new Int32Array(2 * size),
+      dataIndex: new Int32Array(size),
       addrs,
       words: new Int32Array(addrs.buffer, addrs.byteOffset, addrs.length >> 2),
       views,
@@ -620,7 +624,11 @@ function sameAddress(a: unknown, prev: unknown, prevParts: unknown[] | null): bo
 
 /** A validated sendmmsg batch. */
 export interface SendmmsgOp {
+  /** The distinct payloads (a payload repeated by consecutive messages appears once). */
   datas: Array<Uint8Array | Uint8Array[]>;
+  /** Message i sends datas[dataIndex[i]]. */
+  dataIndex: Int32Array;
+  count: number;
   table: Uint8Array | null;
   info: Int32Array | null;
   flags: number;
@@ -638,7 +646,9 @@ export function prepareSendmmsg(sock: Socket, args: SendmmsgArgs, lookup?: HostL
   const list = Array.isArray(messages) ? messages as unknown[] : Array.from(messages as Iterable<unknown>);
   const n = Math.min(list.length, MAX_BATCH);
   const st = batchState(sock, n);
-  const datas: Array<Uint8Array | Uint8Array[]> = new Array(n);
+  const datas: Array<Uint8Array | Uint8Array[]> = [];
+  const dataIndex = own ? new Int32Array(n) : st.dataIndex;
+  let prevData: unknown = undefined;
   let info: Int32Array | null = null;
   // `own`: tables private to this op (a twin may wait between attempts).
   const infoStore = own ? new Int32Array(2 * n) : st.info;
@@ -654,10 +664,16 @@ export function prepareSendmmsg(sock: Socket, args: SendmmsgArgs, lookup?: HostL
       throw new TypeError(`sendmmsg(): each message must be [data] or [data, address], not ${typeName(m)}`);
     }
     const d: unknown = m[0];
-    if (d instanceof Uint8Array) datas[i] = d;
-    else if (ArrayBuffer.isView(d) || d instanceof ArrayBuffer || d instanceof SharedArrayBuffer) datas[i] = toBytes('sendmmsg', d);
-    else if (isIterable(d) && typeof d !== 'string') datas[i] = gatherBuffers('sendmmsg', d, 'message data');
-    else throw new TypeError(`sendmmsg(): a bytes-like object or an iterable of them is required, not '${typeName(d)}'`);
+    // The same payload as the message before (one buffer sent to many
+    // destinations, or many times) is validated, fetched and pointed to once.
+    if (i === 0 || d !== prevData || !(d instanceof Uint8Array)) {
+      if (d instanceof Uint8Array) datas.push(d);
+      else if (ArrayBuffer.isView(d) || d instanceof ArrayBuffer || d instanceof SharedArrayBuffer) datas.push(toBytes('sendmmsg', d));
+      else if (isIterable(d) && typeof d !== 'string') datas.push(gatherBuffers('sendmmsg', d, 'message data'));
+      else throw new TypeError(`sendmmsg(): a bytes-like object or an iterable of them is required, not '${typeName(d)}'`);
+      prevData = d;
+    }
+    dataIndex[i] = datas.length - 1;
     const a: unknown = m[1];
     if (a === undefined || a === null) {
       if (info !== null) { info[2 * i] = -1; info[2 * i + 1] = 0; }
@@ -687,16 +703,18 @@ export function prepareSendmmsg(sock: Socket, args: SendmmsgArgs, lookup?: HostL
     info[2 * i] = prevOff;
     info[2 * i + 1] = prevLen;
   }
-  return { datas, table: info === null ? null : table, info, flags: toFlags('sendmmsg', flags) };
+  return { datas, dataIndex, count: n, table: info === null ? null : table, info, flags: toFlags('sendmmsg', flags) };
 }
 
 /** One sendmmsg(2) (or, without it, sendmsg(2) per message until one would block): count or -errno. */
 export function attemptSendmmsg(fd: number, op: SendmmsgOp): number {
-  if (op.datas.length === 0) return 0;
-  if (mnative.sendmmsg !== undefined) return mnative.sendmmsg(fd, op.datas, op.table, op.info, op.flags);
+  if (op.count === 0) return 0;
+  if (mnative.sendmmsg !== undefined) {
+    return mnative.sendmmsg(fd, op.datas, op.table, op.info, op.flags, op.dataIndex, op.count);
+  }
   let sent = 0;
-  for (let i = 0; i < op.datas.length; i++) {
-    const d = op.datas[i]!;
+  for (let i = 0; i < op.count; i++) {
+    const d = op.datas[op.dataIndex[i]!]!;
     const off = op.info === null ? -1 : op.info[2 * i]!;
     const sa = off < 0 ? null : op.table!.subarray(off, off + 128);
     const r = mnative.sendmsg(fd, Array.isArray(d) ? d : [d], null, op.flags, sa, off < 0 ? 0 : op.info![2 * i + 1]!);
@@ -767,6 +785,7 @@ export function attemptRecvmmsg(fd: number, op: RecvmmsgOp): number {
   }
   const out2 = new Int32Array(2);
   let got = 0;
+  let end = 0; // the compacted bytes so far, as the addon leaves them
   for (let i = 0; i < op.vlen; i++) {
     const view = op.slab.subarray(i * op.bufsize, (i + 1) * op.bufsize);
     const fl = got === 0 ? op.flags : op.flags | DONTWAIT;
@@ -774,6 +793,9 @@ export function attemptRecvmmsg(fd: number, op: RecvmmsgOp): number {
     if (r < 0) return got > 0 ? got : r;
     st.out[2 * i] = r;
     st.out[2 * i + 1] = out2[0]!;
+    const len = Math.min(r, op.bufsize);
+    if (end !== i * op.bufsize) op.slab.copyWithin(end, i * op.bufsize, i * op.bufsize + len);
+    end += len;
     got++;
   }
   return got;
@@ -812,11 +834,22 @@ function addressAt(st: BatchState, i: number): SockAddr {
 export function finishRecvmmsg(op: RecvmmsgOp, r: number): RecvmmsgResult {
   const res: RecvmmsgResult = new Array(r);
   const out = op.st.out;
+  // The datagrams lie back to back at the start of the slab (compacted by the
+  // addon or attemptRecvmmsg): a shared slab is copied out in one piece, and
+  // each datagram is a view of that copy (or of the call's own slab).
+  let total = 0;
+  for (let i = 0; i < r; i++) total += Math.min(out[2 * i]!, op.bufsize);
+  let base = op.slab;
+  if (!op.fresh) {
+    base = Buffer.allocUnsafe(total);
+    op.slab.copy(base, 0, 0, total);
+  }
+  const ab = base.buffer;
+  let off = base.byteOffset;
   for (let i = 0; i < r; i++) {
-    const start = i * op.bufsize;
     const len = Math.min(out[2 * i]!, op.bufsize);
-    const view = op.slab.subarray(start, start + len);
-    res[i] = [op.fresh ? view : Buffer.from(view), addressAt(op.st, i), out[2 * i + 1]!];
+    res[i] = [Buffer.from(ab, off, len), addressAt(op.st, i), out[2 * i + 1]!];
+    off += len;
   }
   return res;
 }

@@ -12,6 +12,7 @@
  * Sizes come from the kernel headers (native `family_sizes`); field offsets
  * are the kernel's fixed ABI, in host byte order as netlink itself.
  */
+import { Buffer } from 'node:buffer';
 import {
   AF_INET, AF_INET6, AF_NETLINK, AF_UNSPEC, SOCK_RAW, SOCK_CLOEXEC, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR,
   NLM_F_REQUEST, NLM_F_DUMP, NLM_F_ACK, NLM_F_MULTI, RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_NEWLINK,

@@ -8,6 +8,7 @@
  * arguments as CPython does, run the job in native/resolver.c, turn its
  * outcome into the result or the error CPython raises.
  */
+import { Buffer } from 'node:buffer';
 import { domainToASCII } from 'node:url';
 import { native } from './native.js';
 import { EAI_SYSTEM, constantNames } from './constants.js';

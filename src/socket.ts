@@ -3,6 +3,7 @@
  * of DESIGN §3 and the lifecycle rules (idempotent close, detach, dispose,
  * close on garbage collection with a ResourceWarning).
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { native } from './native.js';
 import {

@@ -114,8 +114,13 @@ test('adversarial arguments throw or return -errno', () => {
   assert.throws(() => addon.sendmsg(0, [Buffer.alloc(1)], [1, 2, 'x'], 0, null, 0), TypeError);
   assert.throws(() => addon.sendmsg(0, [1], null, 0, null, 0), TypeError);
   if (addon.has_mmsg) {
-    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], Buffer.alloc(16), new Int32Array([8, 16]), 0),
-      RangeError);
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], Buffer.alloc(16), new Int32Array([8, 16]), 0,
+      new Int32Array([0]), 1), RangeError);
+    // A data index outside the payloads, or shorter than the count.
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], null, null, 0, new Int32Array([1]), 1), RangeError);
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], null, null, 0, new Int32Array([-1]), 1), RangeError);
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], null, null, 0, new Int32Array([0]), 2), RangeError);
+    assert.throws(() => addon.sendmmsg(0, [Buffer.alloc(1)], null, null, 0, new Int32Array([0]), -1), RangeError);
     assert.throws(() => addon.recvmmsg(0, Buffer.alloc(10), 10, 2, 0, Buffer.alloc(300), new Int32Array(4)),
       RangeError);
     assert.throws(() => addon.recvmmsg(0, Buffer.alloc(10), 1, 1e9, 0, Buffer.alloc(300), new Int32Array(4)),
@@ -179,7 +184,7 @@ test('sendmmsg: a getter in a later message cannot leave a stale pointer to an e
       get() { structuredClone(first.buffer, { transfer: [first.buffer] }); return Buffer.from('second'); },
       enumerable: true,
     });
-    const sent = addon.sendmmsg(a.fileno(), [first, inner], null, null, 0) as number;
+    const sent = addon.sendmmsg(a.fileno(), [first, inner], null, null, 0, new Int32Array([0, 1]), 2) as number;
     assert.equal(sent, 2);
     assert.equal(b.recv(64).length, 0, 'the detached first message is sent empty, not from freed memory');
     assert.equal(b.recv(64).toString(), 'second');

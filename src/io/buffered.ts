@@ -5,6 +5,7 @@
  * collects small writes and sends them when the buffer would overflow, on
  * flush() and on close().
  */
+import { Buffer } from 'node:buffer';
 import { BlockingIOError } from '../errors.js';
 import { EAGAIN } from '../deadline.js';
 import { toBytes, toWritableBytes } from '../validate.js';

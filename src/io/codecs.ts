@@ -5,6 +5,7 @@
  * paths (TextDecoder, Buffer.from); only input with errors walks byte by byte.
  * Positions in error messages count UTF-16 code units on the string side.
  */
+import { Buffer } from 'node:buffer';
 
 /** Python's UnicodeDecodeError (a ValueError there, so a RangeError here). */
 export class UnicodeDecodeError extends RangeError {

@@ -4,6 +4,7 @@
  * and the base class that gives every file readlines(), iteration and
  * disposal.
  */
+import { Buffer } from 'node:buffer';
 import { OSError } from '../errors.js';
 
 /** Python's `io.DEFAULT_BUFFER_SIZE`. */

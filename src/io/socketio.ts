@@ -4,6 +4,7 @@
  * read ahead, so two unbuffered files on one socket never steal each other's
  * bytes.
  */
+import { Buffer } from 'node:buffer';
 import { native } from '../native.js';
 import { OSError, TimeoutError } from '../errors.js';
 import { EAGAIN, EWOULDBLOCK, POLLIN, POLLOUT } from '../deadline.js';

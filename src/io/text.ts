@@ -5,6 +5,7 @@
  * output buffer (flushed past 8 KiB, on flush(), on close(), and at each
  * newline when line-buffered).
  */
+import { Buffer } from 'node:buffer';
 import { toReadSize, IOBase, UnsupportedOperation, kRead1 } from './common.js';
 import { ERROR_HANDLERS, lookupCodec, type Codec, type Decoder } from './codecs.js';
 import type { BufferedReader, BufferedRWPair, BufferedWriter } from './buffered.js';

@@ -3,6 +3,7 @@
  * unprivileged datagram ICMP socket (SOCK_DGRAM + IPPROTO_ICMP, allowed by
  * net.ipv4.ping_group_range) when it can, else a raw socket (CAP_NET_RAW).
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import * as socket from '../../index.js';
 import { type Args, UsageError, getaddrinfo, numberFlag, out, tick } from './common.js';
