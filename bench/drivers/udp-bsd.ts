@@ -5,7 +5,7 @@
 // The parent binds the receiving socket on 127.0.0.1:0 and hands it to a
 // receiver child as its descriptor 3 (spawn's stdio[3]); the child says
 // "ready" on stdout, receives until COUNT datagrams or 300 ms of silence
-// (settimeout(0.3): timeout mode, as Python's settimeout) and prints its count
+// (SO_RCVTIMEO, as bench/c/udp.c) and prints its count
 // and first-to-last-datagram time. The parent then sends COUNT datagrams flat
 // out. plain: sendto() of one Buffer / recv_into() of one Buffer (nothing
 // allocated per datagram); mmsg: sendmmsg() of 64 [buffer, address] pairs /
@@ -27,7 +27,12 @@ function modeArg(v: string | undefined): Mode {
 
 function receiver(mode: Mode, count: number): void {
   const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 0, 3);
-  s.settimeout(0.3);
+  // bench/c/udp.c's receive timeout: SO_RCVTIMEO on a blocking socket, so an
+  // empty queue blocks inside recv/recvmmsg (no poll() and retry); the kernel
+  // ends the wait with EAGAIN, raised as BlockingIOError in blocking mode.
+  const tv = Buffer.alloc(16);
+  tv.writeBigInt64LE(300_000n, 8); // struct timeval { 0 s, 300000 us }
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv);
   process.stdout.write('ready\n');
   let got = 0;
   let t0 = 0;
@@ -45,7 +50,7 @@ function receiver(mode: Mode, count: number): void {
       if (t0 === 0) t0 = t1;
     }
   } catch (e) {
-    if (!(e instanceof socket.TimeoutError)) throw e;
+    if (!(e instanceof socket.BlockingIOError)) throw e;
   }
   s.close();
   process.stdout.write(JSON.stringify({ got, seconds: t1 - t0 }) + '\n');
