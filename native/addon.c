@@ -3,6 +3,7 @@
  * thread and each worker) without sharing anything. */
 #include "bs.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The getters below rely on napi_get_value_* reporting napi_number_expected
@@ -17,6 +18,16 @@ bool bs_get_i32(napi_env env, napi_value v, int32_t *out) {
     napi_throw_type_error(env, NULL, "native: expected a number");
     return false;
   }
+  if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
+    napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
+    return false;
+  }
+  *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
+  return true;
+}
+
+/* The double-to-int32 rule of bs_get_i32, for values read from the frame. */
+bool bs_frame_i32(napi_env env, double d, int32_t *out) {
   if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
     napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
     return false;
@@ -188,6 +199,89 @@ bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t *
   *lenp = (uint32_t *)data;
   /* storage starts 8 bytes in to keep sockaddr_storage's alignment. */
   *sa = (struct sockaddr *)((char *)data + 8);
+  return true;
+}
+
+struct bs_frame {
+  double slots[BS_FRAME_SLOTS];
+  napi_ref keep;   /* the ArrayBuffer JS sees, when it is not external */
+  bool external;   /* JS sees slots[] itself (an external ArrayBuffer) */
+};
+
+static void frame_free(void *arg) {
+  bs_frame *f = arg;
+  /* The environment is going away: its references go with it. */
+  free(f);
+}
+
+bs_frame *bs_frame_create(napi_env env, napi_value exports) {
+  bs_frame *f = calloc(1, sizeof *f);
+  if (f == NULL) return NULL;
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, f->slots, sizeof f->slots, NULL, NULL, &ab) == napi_ok) {
+    f->external = true;
+  } else {
+    /* Runtimes that refuse external buffers (a V8 sandbox): JS gets its own
+     * ArrayBuffer and each call looks its memory up again, as inet_pton6's
+     * scratch does, so a detach can never leave C a dangling pointer. */
+    void *unused;
+    if (napi_create_arraybuffer(env, sizeof f->slots, &unused, &ab) != napi_ok ||
+        napi_create_reference(env, ab, 1, &f->keep) != napi_ok) {
+      free(f);
+      return NULL;
+    }
+  }
+  /* Freed with the environment; if the hook cannot be added it is kept for
+   * the process's life rather than freed under a framed function. */
+  napi_add_env_cleanup_hook(env, frame_free, f);
+  napi_set_named_property(env, exports, "call_frame", ab);
+  return f;
+}
+
+void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_callback fn,
+                      bs_frame *frame) {
+  if (frame == NULL) return;
+  napi_value f;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, frame, &f) == napi_ok)
+    napi_set_named_property(env, exports, name, f);
+}
+
+double *bs_frame_slots(napi_env env, void *data) {
+  bs_frame *f = data;
+  if (f->external) return f->slots;
+  napi_value ab;
+  void *p;
+  size_t cap;
+  if (napi_get_reference_value(env, f->keep, &ab) != napi_ok || ab == NULL ||
+      napi_get_arraybuffer_info(env, ab, &p, &cap) != napi_ok || cap < sizeof f->slots) {
+    napi_throw_range_error(env, NULL, "native: call_frame was detached");
+    return NULL;
+  }
+  return p;
+}
+
+bool bs_frame_fd(napi_env env, const double *slots, int *out) {
+  double d = slots[BS_FRAME_FD];
+  if (!(d >= 0 && d < (double)INT32_MAX + 1)) {
+    napi_throw_range_error(env, NULL, "native: file descriptor out of range");
+    return false;
+  }
+  *out = (int)d;
+  return true;
+}
+
+bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n) {
+  void *data;
+  size_t cap;
+  if (!bs_get_bytes(env, buf, &data, &cap)) return false;
+  double o = slots[BS_FRAME_OFFSET], l = slots[BS_FRAME_LENGTH];
+  /* NaN fails every comparison, so it is refused with the negatives. */
+  if (!(o >= 0 && l >= 0 && o <= (double)cap && l <= (double)cap - o)) {
+    napi_throw_range_error(env, NULL, "native: window exceeds the buffer");
+    return false;
+  }
+  *p = (char *)data + (size_t)o;
+  *n = (size_t)l;
   return true;
 }
 

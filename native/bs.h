@@ -63,6 +63,33 @@ bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
                      struct sockaddr **sa, socklen_t *salen);
 bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t **lenp);
 
+/* The call frame: a per-environment block of doubles from which the hot
+ * calls (send, recv, sendto, recvfrom) read their numeric arguments and into
+ * which they write their result, so that a call passes only its buffers as
+ * JS values.  Each napi_get_value_* and napi_create_* is a call through
+ * Node-API; on the send/recv path they cost more than the system call's own
+ * user-space work.  The frame's memory belongs to C (an external ArrayBuffer
+ * that JS sees as a Float64Array), so nothing JS does to it (a transfer, a
+ * detach) can free memory C reads; every slot is range-checked on each call
+ * like any other argument. */
+enum {
+  BS_FRAME_FD, BS_FRAME_OFFSET, BS_FRAME_LENGTH, BS_FRAME_FLAGS, BS_FRAME_SALEN,
+  BS_FRAME_RESULT = 7, BS_FRAME_SLOTS = 8
+};
+typedef struct bs_frame bs_frame;
+/* Creates this environment's frame and exports it as `call_frame`. */
+bs_frame *bs_frame_create(napi_env env, napi_value exports);
+/* Adds a function whose callback data is the frame. */
+void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_callback fn,
+                      bs_frame *frame);
+/* The slots, from a framed function's callback data; NULL after throwing. */
+double *bs_frame_slots(napi_env env, void *data);
+/* Checked readers of frame slots (throw and return false when out of range). */
+bool bs_frame_fd(napi_env env, const double *slots, int *out);
+bool bs_frame_i32(napi_env env, double d, int32_t *out);
+/* The [OFFSET, LENGTH] window of a bytes-like value, checked against it. */
+bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n);
+
 /* Registration hooks, one per concern file. */
 void bs_register_calls(napi_env env, napi_value exports);
 void bs_register_addresses(napi_env env, napi_value exports);

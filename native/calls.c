@@ -15,23 +15,6 @@ static inline napi_value ret(napi_env env, int64_t r) {
 }
 #define RET(r) ret(env, (r))
 
-/* Reads a [offset, length] window of a bytes-like value and checks it. */
-static bool get_window(napi_env env, napi_value buf, napi_value off, napi_value len,
-                       char **p, size_t *n) {
-  void *data;
-  size_t cap;
-  int64_t o, l;
-  if (!bs_get_bytes(env, buf, &data, &cap)) return false;
-  if (!bs_get_i64(env, off, &o) || !bs_get_i64(env, len, &l)) return false;
-  if (o < 0 || l < 0 || (uint64_t)o > cap || (uint64_t)l > cap - (uint64_t)o) {
-    napi_throw_range_error(env, NULL, "native: window exceeds the buffer");
-    return false;
-  }
-  *p = (char *)data + o;
-  *n = (size_t)l;
-  return true;
-}
-
 /* Creates the descriptor close-on-exec, atomically where SOCK_CLOEXEC exists
  * and with fcntl afterwards where the kernel refuses the flag (EINVAL). */
 static int cloexec_fallback(int fd) {
@@ -191,67 +174,89 @@ static napi_value js_getpeername(napi_env env, napi_callback_info info) {
   return name_call(env, info, true);
 }
 
-/* recv(fd, buf, offset, nbytes, flags) -> n | -errno */
+/* The framed calls below take their buffers as arguments and their numbers
+ * from the call frame (bs.h): FD, OFFSET, LENGTH, FLAGS (and SALEN), and
+ * leave the result or -errno in RESULT. */
+#define FRAMED_ARGS(n)                                                        \
+  napi_value argv[n];                                                         \
+  size_t argc = (n);                                                          \
+  void *data;                                                                 \
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL; \
+  if (argc < (n)) BS_THROW_TYPE(env, "native: missing argument");             \
+  double *f = bs_frame_slots(env, data);                                      \
+  if (f == NULL) return NULL
+
+/* recv(buf) with FD, OFFSET, LENGTH (nbytes), FLAGS -> RESULT n | -errno */
 static napi_value js_recv(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 5);
+  FRAMED_ARGS(1);
   int fd;
   char *p;
   size_t n;
   int32_t flags;
-  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
-      !bs_get_i32(env, argv[4], &flags))
+  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags))
     return NULL;
   ssize_t r = recv(fd, p, n, flags);
-  return bs_int(env, r < 0 ? -errno : r);
+  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
+  return NULL;
 }
 
-/* recvfrom(fd, buf, offset, nbytes, flags, scratch) -> n | -errno */
+/* recvfrom(buf, scratch) with FD, OFFSET, LENGTH, FLAGS -> RESULT n | -errno */
 static napi_value js_recvfrom(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 6);
+  FRAMED_ARGS(2);
   int fd;
   char *p;
   size_t n;
   int32_t flags;
   struct sockaddr *sa;
   uint32_t *lenp;
-  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
-      !bs_get_i32(env, argv[4], &flags) || !bs_get_scratch(env, argv[5], &sa, &lenp))
+  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags) || !bs_get_scratch(env, argv[1], &sa, &lenp))
     return NULL;
   socklen_t len = sizeof(struct sockaddr_storage);
   ssize_t r = recvfrom(fd, p, n, flags, sa, &len);
-  if (r < 0) return bs_int(env, -errno);
+  if (r < 0) {
+    f[BS_FRAME_RESULT] = -errno;
+    return NULL;
+  }
   *lenp = len;
-  return bs_int(env, r);
+  f[BS_FRAME_RESULT] = (double)r;
+  return NULL;
 }
 
-/* send(fd, buf, offset, length, flags) -> n | -errno */
+/* send(buf) with FD, OFFSET, LENGTH, FLAGS -> RESULT n | -errno */
 static napi_value js_send(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 5);
+  FRAMED_ARGS(1);
   int fd;
   char *p;
   size_t n;
   int32_t flags;
-  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
-      !bs_get_i32(env, argv[4], &flags))
+  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags))
     return NULL;
   ssize_t r = send(fd, p, n, flags);
-  return bs_int(env, r < 0 ? -errno : r);
+  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
+  return NULL;
 }
 
-/* sendto(fd, buf, offset, length, flags, sockaddr, salen) -> n | -errno */
+/* sendto(buf, sa) with FD, OFFSET, LENGTH, FLAGS, SALEN -> RESULT n | -errno */
 static napi_value js_sendto(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 7);
+  FRAMED_ARGS(2);
   int fd;
   char *p;
   size_t n;
   int32_t flags;
-  struct sockaddr *sa;
-  socklen_t salen;
-  if (!bs_get_fd(env, argv[0], &fd) || !get_window(env, argv[1], argv[2], argv[3], &p, &n) ||
-      !bs_get_i32(env, argv[4], &flags) || !bs_get_sockaddr(env, argv[5], argv[6], &sa, &salen))
+  void *sa;
+  size_t cap;
+  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags) || !bs_get_bytes(env, argv[1], &sa, &cap))
     return NULL;
-  ssize_t r = sendto(fd, p, n, flags, sa, salen);
-  return bs_int(env, r < 0 ? -errno : r);
+  double salen = f[BS_FRAME_SALEN];
+  if (!(salen >= 0 && salen <= (double)cap && salen <= (double)sizeof(struct sockaddr_storage)))
+    BS_THROW_RANGE(env, "native: sockaddr length exceeds its buffer");
+  ssize_t r = sendto(fd, p, n, flags, (struct sockaddr *)sa, (socklen_t)salen);
+  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
+  return NULL;
 }
 
 /* shutdown(fd, how) -> 0 | -errno */
@@ -785,10 +790,11 @@ void bs_register_calls(napi_env env, napi_value exports) {
   bs_export(env, exports, "accept", js_accept);
   bs_export(env, exports, "getsockname", js_getsockname);
   bs_export(env, exports, "getpeername", js_getpeername);
-  bs_export(env, exports, "recv", js_recv);
-  bs_export(env, exports, "recvfrom", js_recvfrom);
-  bs_export(env, exports, "send", js_send);
-  bs_export(env, exports, "sendto", js_sendto);
+  bs_frame *frame = bs_frame_create(env, exports);
+  bs_export_framed(env, exports, "recv", js_recv, frame);
+  bs_export_framed(env, exports, "recvfrom", js_recvfrom, frame);
+  bs_export_framed(env, exports, "send", js_send, frame);
+  bs_export_framed(env, exports, "sendto", js_sendto, frame);
   bs_export(env, exports, "shutdown", js_shutdown);
   bs_export(env, exports, "getsockopt", js_getsockopt);
   bs_export(env, exports, "setsockopt", js_setsockopt);

@@ -72,8 +72,55 @@ function load(): NativeBinding {
   throw new Error(`bsd-socket: the native addon is not built (run npm install): ${String(firstError)}`);
 }
 
+/** The addon's framed calls (native/README.md, "The call frame"): numbers
+ * travel in `call_frame`, only buffers as arguments. */
+interface FramedCalls {
+  call_frame: ArrayBuffer;
+  recv(buf: ArrayBufferView): void;
+  recvfrom(buf: ArrayBufferView, scratch: Uint8Array): void;
+  send(buf: ArrayBufferView): void;
+  sendto(buf: ArrayBufferView, sa: Uint8Array): void;
+}
+
 // A copy with fast properties: the addon's exports object is in dictionary
 // mode (V8 turns it so while Node-API adds ~90 properties to it), and a load
 // from a dictionary is a generic IC call on every native call. The spread
-// copy has a map of its own, so `native.recv` compiles to a constant load.
-export const native: NativeBinding = { ...load() };
+// copy has a map of its own, so `framed.recv` compiles to a constant load.
+const addon = load() as unknown as NativeBinding & FramedCalls;
+const framed: FramedCalls = { ...addon };
+
+// The frame's slots, as native/bs.h numbers them.
+const frame = new Float64Array(framed.call_frame);
+const FD = 0, OFFSET = 1, LENGTH = 2, FLAGS = 3, SALEN = 4, RESULT = 7;
+
+// Each wrapper fills the frame and makes the call; no JS runs between the
+// writes and the call, so one frame per environment serves every socket.
+// They are small enough for V8 to inline into the callers' loops.
+function recv(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number): number {
+  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = nbytes; frame[FLAGS] = flags;
+  framed.recv(buf);
+  return frame[RESULT]!;
+}
+
+function recvfrom(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number,
+  scratch: Uint8Array): number {
+  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = nbytes; frame[FLAGS] = flags;
+  framed.recvfrom(buf, scratch);
+  return frame[RESULT]!;
+}
+
+function send(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number): number {
+  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = length; frame[FLAGS] = flags;
+  framed.send(buf);
+  return frame[RESULT]!;
+}
+
+function sendto(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number,
+  sa: Uint8Array, salen: number): number {
+  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = length; frame[FLAGS] = flags;
+  frame[SALEN] = salen;
+  framed.sendto(buf, sa);
+  return frame[RESULT]!;
+}
+
+export const native: NativeBinding = { ...addon, recv, recvfrom, send, sendto };

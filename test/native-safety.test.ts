@@ -12,6 +12,17 @@ import { createRequire } from 'node:module';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const addon: any = createRequire(import.meta.url)('../../build/Release/bsd_socket.node');
 
+// The framed calls (recv, recvfrom, send, sendto) read their numbers from the
+// call frame: [fd, offset, length, flags, salen, , , result].
+const frame = new Float64Array(addon.call_frame as ArrayBuffer);
+function framed(name: string, slots: number[], ...buffers: unknown[]): number {
+  frame.fill(0);
+  frame.set(slots);
+  frame[7] = 12345; // a sentinel: a call that throws must not report a result
+  addon[name](...buffers);
+  return frame[7]!;
+}
+
 test('resolver: a null name where one is required throws instead of crashing', async () => {
   for (const name of ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getprotobyname']) {
     assert.throws(() => addon[name](null), TypeError, name);
@@ -52,7 +63,13 @@ test('32-bit arguments: NaN, Infinity and values past 2**32 are refused, not wra
     assert.equal(addon.get_nonblocking(sv[0]), 0); // still open
     // The unsigned half still wraps as a C int does (flag words).
     assert.ok(addon.get_nonblocking(2 ** 31 + 5) < 0);
-    assert.throws(() => addon.recv(2 ** 32 + sv[0]!, Buffer.alloc(4), 0, 4, 0), RangeError);
+    assert.throws(() => framed('recv', [2 ** 32 + sv[0]!, 0, 4, 0], Buffer.alloc(4)), RangeError);
+    for (const bad of [NaN, -1, Infinity, 2 ** 31]) {
+      assert.throws(() => framed('send', [bad, 0, 1, 0], Buffer.alloc(4)), RangeError, String(bad));
+    }
+    assert.throws(() => framed('recv', [sv[0]!, 0, 4, 2 ** 32], Buffer.alloc(4)), RangeError);
+    assert.throws(() => framed('recv', [sv[0]!, 0, 4, NaN], Buffer.alloc(4)), RangeError);
+    assert.equal(frame[7], 12345);
   } finally {
     addon.close(sv[0]);
     addon.close(sv[1]);
@@ -100,11 +117,19 @@ test('adversarial arguments throw or return -errno', () => {
   assert.throws(() => addon.bind(0, Buffer.alloc(128), 1e12), RangeError);
   assert.throws(() => addon.bind(0, Buffer.alloc(128), -1), RangeError);
   assert.throws(() => addon.bind(0, Buffer.alloc(16), 17), RangeError);
-  assert.throws(() => addon.recv(0, Buffer.alloc(8), -1, 4, 0), RangeError);
-  assert.throws(() => addon.recv(0, Buffer.alloc(8), 4, 5, 0), RangeError);
-  assert.throws(() => addon.recv(0, new DataView(new ArrayBuffer(64), 60), 0, 5, 0), RangeError);
-  assert.throws(() => addon.send(0, 'abc', 0, 3, 0), TypeError);
-  assert.throws(() => addon.recv(0, Buffer.alloc(8), 0n, 4, 0), TypeError);
+  assert.throws(() => framed('recv', [0, -1, 4, 0], Buffer.alloc(8)), RangeError);
+  assert.throws(() => framed('recv', [0, 4, 5, 0], Buffer.alloc(8)), RangeError);
+  assert.throws(() => framed('recv', [0, NaN, 1, 0], Buffer.alloc(8)), RangeError);
+  assert.throws(() => framed('recv', [0, 0, NaN, 0], Buffer.alloc(8)), RangeError);
+  assert.throws(() => framed('recv', [0, 0, Infinity, 0], Buffer.alloc(8)), RangeError);
+  assert.throws(() => framed('recv', [0, 0, 5, 0], new DataView(new ArrayBuffer(64), 60)), RangeError);
+  assert.throws(() => framed('recvfrom', [0, 0, 9, 0], Buffer.alloc(8), Buffer.alloc(136)), RangeError);
+  assert.throws(() => framed('recvfrom', [0, 0, 8, 0], Buffer.alloc(8), Buffer.alloc(16)), RangeError);
+  assert.throws(() => framed('send', [0, 0, 3, 0], 'abc'), TypeError);
+  assert.throws(() => framed('send', [0, 0, 1, 0]), TypeError);
+  assert.throws(() => framed('sendto', [0, 0, 1, 0, 17], Buffer.alloc(1), Buffer.alloc(16)), RangeError);
+  assert.throws(() => framed('sendto', [0, 0, 1, 0, 129], Buffer.alloc(1), Buffer.alloc(256)), RangeError);
+  assert.throws(() => framed('sendto', [0, 0, 1, 0, -1], Buffer.alloc(1), Buffer.alloc(128)), RangeError);
   assert.throws(() => addon.setsockopt(0, 1, 2, Buffer.alloc(4), 8), RangeError);
   assert.throws(() => addon.recvmsg(0, Buffer.alloc(8), 0, 0, Buffer.alloc(136), Buffer.alloc(4), []),
     RangeError);
@@ -139,6 +164,38 @@ test('adversarial arguments throw or return -errno', () => {
   assert.deepEqual([addon.cmsg_len(2 ** 53), addon.cmsg_space(-1), addon.cmsg_space(2 ** 31)], [-1, -1, -1]);
   assert.throws(() => addon.inet_pton_into(addon.constants.AF_INET6, '::1', Buffer.alloc(4)), RangeError);
   assert.ok(addon.family_ifindex(Buffer.alloc(100, 65)) < 0);
+});
+
+test('call frame: a transferred frame is still C memory, so the framed calls stay memory-safe', () => {
+  // The frame is C memory behind an external ArrayBuffer. Whatever a
+  // transfer does to it (Node 20 copies an external buffer and leaves it
+  // attached; a runtime that moves the backing store hands the same memory to
+  // the new ArrayBuffer), it never frees C's memory, so the calls keep
+  // reading live slots. This file never loads the library, so a detached
+  // frame here breaks nothing else.
+  const sv = new Int32Array(2);
+  assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, sv), 0);
+  try {
+    assert.equal(framed('send', [sv[0]!, 0, 2, 0], Buffer.from('hi')), 2);
+    const ab: ArrayBuffer = addon.call_frame;
+    let moved: ArrayBuffer | undefined;
+    try {
+      moved = structuredClone(ab, { transfer: [ab] });
+    } catch {
+      moved = undefined; // refused: nothing was detached
+    }
+    const live = ab.byteLength > 0 ? ab : moved;
+    assert.ok(live !== undefined && live.byteLength === 64);
+    const slots = new Float64Array(live);
+    slots.set([sv[1]!, 1, 2, 0]);
+    const into = Buffer.alloc(3);
+    addon.recv(into);
+    assert.equal(slots[7], 2);
+    assert.equal(into.toString('latin1', 1, 3), 'hi');
+  } finally {
+    addon.close(sv[0]);
+    addon.close(sv[1]);
+  }
 });
 
 test('sendmsg/recvmsg: an element getter that detaches another buffer cannot leave a stale pointer', () => {
