@@ -37,6 +37,29 @@ test('eight workers make and use sockets at once, each with its own default time
   assert.equal(socket.getdefaulttimeout(), null, 'the main thread\'s default is untouched');
 });
 
+test('four workers and the main thread hammer send/recv at once: the call frame is per environment', async () => {
+  const rounds = 3000;
+  const runs = Array.from({ length: 4 }, (_, id) => runPeer('workers', 'frameStress', [id + 1, rounds], 60_000));
+  // The main thread makes the same framed calls meanwhile, with its own lengths.
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  const into = Buffer.alloc(64);
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const len = 1 + (i % 64);
+      const msg = Buffer.alloc(len, i & 0xff);
+      assert.equal(a.send(msg), len);
+      const n = b.recv_into(into);
+      assert.equal(n, len);
+      assert.ok(into.subarray(0, n).equals(msg), `main round ${i}`);
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+  const results = await Promise.all(runs.map((r) => r.done)) as Array<{ id: number; checked: number }>;
+  for (const [i, r] of results.entries()) assert.deepEqual(r, { id: i + 1, checked: 2 * rounds });
+});
+
 test('workers that start and finish one after another leave the addon usable everywhere (per-environment teardown)', async () => {
   const leakers = [runPeer('workers', 'ownSockets', [100, 1]), runPeer('workers', 'ownSockets', [101, 1])];
   const results = await Promise.all(leakers.map((l) => l.done)) as Array<{ defaultAfter: number }>;

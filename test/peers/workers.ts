@@ -39,3 +39,37 @@ export function ownSockets(id: number, rounds: number): { id: number; bytes: num
   }
   return { id, bytes, timeouts, defaultAfter: socket.getdefaulttimeout() };
 }
+
+/**
+ * Many small send/recv_into/sendto/recvfrom_into calls whose lengths and bytes
+ * depend on the round, each checked: the call frame is per environment, so
+ * threads doing this at once never see each other's descriptors or lengths.
+ */
+export function frameStress(id: number, rounds: number): { id: number; checked: number } {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const into = Buffer.alloc(64);
+  let checked = 0;
+  try {
+    u.bind(['127.0.0.1', 0]);
+    const self = u.getsockname();
+    for (let i = 0; i < rounds; i++) {
+      const len = 1 + ((i * 7 + id) % 60);
+      const msg = Buffer.alloc(len, (id * 31 + i) & 0xff);
+      if (a.send(msg) !== len) throw new Error(`worker ${id}: short send in round ${i}`);
+      const n = b.recv_into(into, 0);
+      if (n !== len || !into.subarray(0, n).equals(msg)) throw new Error(`worker ${id}: round ${i} got ${n} bytes`);
+      if (u.sendto(msg, self) !== len) throw new Error(`worker ${id}: short sendto in round ${i}`);
+      const [m, from] = u.recvfrom_into(into);
+      if (m !== len || !into.subarray(0, m).equals(msg) || JSON.stringify(from) !== JSON.stringify(self)) {
+        throw new Error(`worker ${id}: round ${i} recvfrom_into got ${m} bytes from ${JSON.stringify(from)}`);
+      }
+      checked += 2;
+    }
+  } finally {
+    a.close();
+    b.close();
+    u.close();
+  }
+  return { id, checked };
+}
