@@ -18,22 +18,7 @@ bool bs_get_i32(napi_env env, napi_value v, int32_t *out) {
     napi_throw_type_error(env, NULL, "native: expected a number");
     return false;
   }
-  if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
-    napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
-    return false;
-  }
-  *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
-  return true;
-}
-
-/* The double-to-int32 rule of bs_get_i32, for values read from the frame. */
-bool bs_frame_i32(napi_env env, double d, int32_t *out) {
-  if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
-    napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
-    return false;
-  }
-  *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
-  return true;
+  return bs_to_i32(env, d, out);
 }
 
 bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {
@@ -54,14 +39,12 @@ bool bs_get_i64(napi_env env, napi_value v, int64_t *out) {
 }
 
 bool bs_get_fd(napi_env env, napi_value v, int *out) {
-  int32_t fd;
-  if (!bs_get_i32(env, v, &fd)) return false;
-  if (fd < 0) {
-    napi_throw_range_error(env, NULL, "native: negative file descriptor");
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "native: expected a number");
     return false;
   }
-  *out = fd;
-  return true;
+  return bs_to_fd(env, d, out);
 }
 
 bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
@@ -171,20 +154,24 @@ void bs_export(napi_env env, napi_value exports, const char *name, napi_callback
   napi_set_named_property(env, exports, name, f);
 }
 
-bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
-                     struct sockaddr **sa, socklen_t *salen) {
+bool bs_to_sockaddr(napi_env env, napi_value buf, double len, struct sockaddr **sa, socklen_t *salen) {
   void *data;
   size_t cap;
-  uint32_t n;
   if (!bs_get_bytes(env, buf, &data, &cap)) return false;
-  if (!bs_get_u32(env, len, &n)) return false;
-  if (n > cap || n > sizeof(struct sockaddr_storage)) {
+  /* NaN and negatives fail the first comparison. */
+  if (!(len >= 0 && len <= (double)cap && len <= (double)sizeof(struct sockaddr_storage))) {
     napi_throw_range_error(env, NULL, "native: sockaddr length exceeds its buffer");
     return false;
   }
   *sa = (struct sockaddr *)data;
-  *salen = (socklen_t)n;
+  *salen = (socklen_t)len;
   return true;
+}
+
+bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
+                     struct sockaddr **sa, socklen_t *salen) {
+  uint32_t n;
+  return bs_get_u32(env, len, &n) && bs_to_sockaddr(env, buf, n, sa, salen);
 }
 
 bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t **lenp) {
@@ -258,16 +245,6 @@ double *bs_frame_slots(napi_env env, void *data) {
     return NULL;
   }
   return p;
-}
-
-bool bs_frame_fd(napi_env env, const double *slots, int *out) {
-  double d = slots[BS_FRAME_FD];
-  if (!(d >= 0 && d < (double)INT32_MAX + 1)) {
-    napi_throw_range_error(env, NULL, "native: file descriptor out of range");
-    return false;
-  }
-  *out = (int)d;
-  return true;
 }
 
 bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n) {

@@ -29,7 +29,28 @@
     return NULL;                                                           \
   if (argc < (size_t)(n)) BS_THROW_TYPE((env), "native: missing argument")
 
-/* Checked readers: return false after throwing when the value is unusable. */
+/* Checked readers: return false after throwing when the value is unusable.
+ * The bs_to_* forms take a number already read (a call-frame slot). */
+static inline bool bs_to_i32(napi_env env, double d, int32_t *out) {
+  if (!(d > (double)INT32_MIN - 1 && d < (double)UINT32_MAX + 1)) {
+    napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
+    return false;
+  }
+  *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
+  return true;
+}
+
+static inline bool bs_to_fd(napi_env env, double d, int *out) {
+  int32_t fd;
+  if (!bs_to_i32(env, d, &fd)) return false;
+  if (fd < 0) {
+    napi_throw_range_error(env, NULL, "native: negative file descriptor");
+    return false;
+  }
+  *out = fd;
+  return true;
+}
+
 bool bs_get_i32(napi_env env, napi_value v, int32_t *out);
 bool bs_get_u32(napi_env env, napi_value v, uint32_t *out);
 bool bs_get_i64(napi_env env, napi_value v, int64_t *out);
@@ -61,6 +82,8 @@ void bs_export(napi_env env, napi_value exports, const char *name, napi_callback
 #define BS_SCRATCH_SIZE (8 + sizeof(struct sockaddr_storage))
 bool bs_get_sockaddr(napi_env env, napi_value buf, napi_value len,
                      struct sockaddr **sa, socklen_t *salen);
+/* The same with the length already read (a call-frame slot). */
+bool bs_to_sockaddr(napi_env env, napi_value buf, double len, struct sockaddr **sa, socklen_t *salen);
 bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t **lenp);
 
 /* The call frame: a per-environment block of doubles from which the hot
@@ -84,9 +107,6 @@ void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_c
                       bs_frame *frame);
 /* The slots, from a framed function's callback data; NULL after throwing. */
 double *bs_frame_slots(napi_env env, void *data);
-/* Checked readers of frame slots (throw and return false when out of range). */
-bool bs_frame_fd(napi_env env, const double *slots, int *out);
-bool bs_frame_i32(napi_env env, double d, int32_t *out);
 /* The [OFFSET, LENGTH] window of a bytes-like value, checked against it. */
 bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n);
 

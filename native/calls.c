@@ -193,8 +193,8 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   char *p;
   size_t n;
   int32_t flags;
-  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
-      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags))
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
     return NULL;
   ssize_t r = recv(fd, p, n, flags);
   f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
@@ -210,8 +210,8 @@ static napi_value js_recvfrom(napi_env env, napi_callback_info info) {
   int32_t flags;
   struct sockaddr *sa;
   uint32_t *lenp;
-  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
-      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags) || !bs_get_scratch(env, argv[1], &sa, &lenp))
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags) || !bs_get_scratch(env, argv[1], &sa, &lenp))
     return NULL;
   socklen_t len = sizeof(struct sockaddr_storage);
   ssize_t r = recvfrom(fd, p, n, flags, sa, &len);
@@ -231,8 +231,8 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   char *p;
   size_t n;
   int32_t flags;
-  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
-      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags))
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
     return NULL;
   ssize_t r = send(fd, p, n, flags);
   f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
@@ -246,15 +246,13 @@ static napi_value js_sendto(napi_env env, napi_callback_info info) {
   char *p;
   size_t n;
   int32_t flags;
-  void *sa;
-  size_t cap;
-  if (!bs_frame_fd(env, f, &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
-      !bs_frame_i32(env, f[BS_FRAME_FLAGS], &flags) || !bs_get_bytes(env, argv[1], &sa, &cap))
+  struct sockaddr *sa;
+  socklen_t salen;
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_window(env, argv[0], f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags) ||
+      !bs_to_sockaddr(env, argv[1], f[BS_FRAME_SALEN], &sa, &salen))
     return NULL;
-  double salen = f[BS_FRAME_SALEN];
-  if (!(salen >= 0 && salen <= (double)cap && salen <= (double)sizeof(struct sockaddr_storage)))
-    BS_THROW_RANGE(env, "native: sockaddr length exceeds its buffer");
-  ssize_t r = sendto(fd, p, n, flags, (struct sockaddr *)sa, (socklen_t)salen);
+  ssize_t r = sendto(fd, p, n, flags, sa, salen);
   f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
   return NULL;
 }
