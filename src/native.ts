@@ -87,7 +87,9 @@ interface FramedCalls {
 // from a dictionary is a generic IC call on every native call. The spread
 // copy has a map of its own, so `framed.recv` compiles to a constant load.
 const addon = load() as unknown as NativeBinding & FramedCalls;
-const framed: FramedCalls = { ...addon };
+const framed: FramedCalls = {
+  call_frame: addon.call_frame, recv: addon.recv, recvfrom: addon.recvfrom, send: addon.send, sendto: addon.sendto,
+};
 
 // The frame's slots, as native/bs.h numbers them.
 const frame = new Float64Array(framed.call_frame);
