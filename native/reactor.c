@@ -72,12 +72,34 @@ struct reactor {
   uint32_t backoff;          /* flushes left before rounds are tried again */
   double rounds;             /* rounds that found a watcher ready (stats) */
   double idle_rounds;        /* rounds that found none (stats) */
+  double guesses;            /* rounds that were guesses (speculate), either way */
   bool refd;
   bool tearing_down;
   napi_async_cleanup_hook_handle cleanup;
 };
 
 /* ---- dispatch --------------------------------------------------------- */
+
+/* Calls dispatch(argv...) in a callback scope (microtasks drain when it
+ * returns).  Returns its int32 result, or -1 when there is none. */
+static int32_t call_dispatch(reactor *r, size_t argc, napi_value *argv) {
+  napi_env env = r->env;
+  napi_value fn, global, result;
+  int32_t out = -1;
+  if (napi_get_reference_value(env, r->dispatch, &fn) != napi_ok || fn == NULL ||
+      napi_get_global(env, &global) != napi_ok)
+    return -1;
+  napi_status st = napi_make_callback(env, r->actx, global, fn, argc, argv, &result);
+  if (st == napi_pending_exception) {
+    /* dispatch never throws by design; if it does, report it as Node
+     * reports an exception thrown from any other I/O callback. */
+    napi_value err;
+    if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+  } else if (st == napi_ok && napi_get_value_int32(env, result, &out) != napi_ok) {
+    out = -1;
+  }
+  return out;
+}
 
 static void dispatch_queue(reactor *r) {
   if (r->qlen == 0 || r->tearing_down) return;
@@ -90,7 +112,7 @@ static void dispatch_queue(reactor *r) {
    * reactor_init.  A queue that no longer holds n pairs gets no dispatch.
    * A single report (the common case of readiness rounds) travels as two
    * arguments instead: dispatch(1, slot, events). */
-  napi_value fn, global, argv[3], result, jsq;
+  napi_value argv[3], jsq;
   size_t argc = 1;
   bool ok = true;
   if (n == 1) {
@@ -106,18 +128,22 @@ static void dispatch_queue(reactor *r) {
          qt == napi_int32_array && qlen >= 2 * (size_t)n && qdata != NULL;
     if (ok) memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
   }
-  if (ok && napi_get_reference_value(env, r->dispatch, &fn) == napi_ok && fn != NULL &&
-      napi_get_global(env, &global) == napi_ok &&
-      napi_create_uint32(env, n, &argv[0]) == napi_ok) {
-    napi_status st = napi_make_callback(env, r->actx, global, fn, argc, argv, &result);
-    if (st == napi_pending_exception) {
-      /* dispatch never throws by design; if it does, report it as Node
-       * reports an exception thrown from any other I/O callback. */
-      napi_value err;
-      if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
-    }
-  }
+  if (ok && napi_create_uint32(env, n, &argv[0]) == napi_ok) (void)call_dispatch(r, argc, argv);
   napi_close_handle_scope(env, scope);
+}
+
+/* A guessed readiness round: dispatch(0) asks JS to retry the reads of the
+ * one socket likely to be readable now (see reactor.ts, speculate()).
+ * Returns how many waiters settled, 0 for a guess that found nothing (it
+ * cost one failed read instead of one poll(2)), -1 when JS had no single
+ * candidate (the round is then a poll(2) round). */
+static int32_t speculate(reactor *r) {
+  napi_handle_scope scope;
+  if (r->tearing_down || napi_open_handle_scope(r->env, &scope) != napi_ok) return -1;
+  napi_value argv[1];
+  int32_t got = napi_create_uint32(r->env, 0, &argv[0]) == napi_ok ? call_dispatch(r, 1, argv) : -1;
+  napi_close_handle_scope(r->env, scope);
+  return got;
 }
 
 /* Queues one readiness report; a full queue is dispatched at once. */
@@ -157,27 +183,43 @@ static int poll_round(reactor *r) {
 
 /* Dispatches the queued reports, then runs readiness rounds: once JS has
  * run (and drained its microtasks), a socket it wrote to in this thread, the
- * other end of a pair in one loop say, is often readable already.  Polling
- * the few armed watchers again here answers it without a whole loop turn
- * (timers, Node's immediates, epoll_wait and a new callback scope per hop).
- * A round that finds nothing costs one poll(2), so after one the rounds rest
- * for ROUNDS_BACKOFF flushes; with more than ROUNDS_FDS_MAX watchers armed
- * they are not tried at all (a busy server gets its batching from epoll). */
+ * other end of a pair in one loop say, is often readable already.  A round
+ * answers it without a whole loop turn (timers, Node's immediates,
+ * epoll_wait and a new callback scope per hop).
+ *
+ * A round first guesses: when exactly one socket has had a read waiting
+ * since before the last dispatch, JS retries that read at once (one
+ * recv instead of a poll(2) and then the recv: two system calls per hop of
+ * a ping-pong instead of three).  Otherwise it polls the few armed
+ * watchers.  A round that finds nothing costs one system call, so after one
+ * the rounds rest for ROUNDS_BACKOFF flushes; once JS declines to guess,
+ * the rest of the flush polls.  With more than ROUNDS_FDS_MAX watchers armed there
+ * are no rounds (a busy server gets its batching from epoll). */
 static void flush(reactor *r) {
   if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
   dispatch_queue(r);
+  bool guess = true; /* until JS declines, for the rest of this flush */
   for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
     if (r->backoff > 0) {
       r->backoff--;
       break;
     }
-    if (poll_round(r) == 0) {
+    if (r->narmed == 0 || r->narmed > ROUNDS_FDS_MAX) break;
+    int32_t got = -1;
+    if (guess) {
+      if ((got = speculate(r)) < 0) guess = false;
+      else r->guesses++;
+    }
+    if (got < 0) {
+      got = poll_round(r);
+      if (got > 0) dispatch_queue(r);
+    }
+    if (got == 0) {
       r->idle_rounds++;
-      r->backoff = r->narmed == 0 || r->narmed > ROUNDS_FDS_MAX ? 0 : ROUNDS_BACKOFF;
+      r->backoff = ROUNDS_BACKOFF;
       break;
     }
     r->rounds++;
-    dispatch_queue(r);
   }
 }
 
@@ -373,7 +415,8 @@ static napi_value js_state(napi_env env, napi_callback_info info) {
 }
 
 /* stats() -> [open watchers, check handle referenced ? 1 : 0, readiness
- * rounds that found a watcher ready, rounds that found none]. */
+ * rounds that found a watcher ready, rounds that found none, rounds that
+ * were guesses]. */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   reactor *r = self(env, info, &argc, NULL);
@@ -381,8 +424,9 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   uint32_t open = 0;
   for (uint32_t i = 0; i < r->nslots; i++) open += r->slots[i] != NULL;
   napi_value arr;
-  napi_value rounds, idle;
-  if (napi_create_array_with_length(env, 4, &arr) != napi_ok ||
+  napi_value rounds, idle, guesses;
+  if (napi_create_array_with_length(env, 5, &arr) != napi_ok ||
+      napi_create_double(env, r->guesses, &guesses) != napi_ok ||
       napi_create_double(env, r->rounds, &rounds) != napi_ok ||
       napi_create_double(env, r->idle_rounds, &idle) != napi_ok)
     return NULL;
@@ -390,6 +434,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   napi_set_element(env, arr, 1, bs_int(env, r->refd ? 1 : 0));
   napi_set_element(env, arr, 2, rounds);
   napi_set_element(env, arr, 3, idle);
+  napi_set_element(env, arr, 4, guesses);
   return arr;
 }
 

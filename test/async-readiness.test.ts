@@ -102,6 +102,67 @@ test('readiness rounds: a pair in one loop is answered without a loop turn per h
   }
 });
 
+test('readiness guesses: in a pair in one loop, the waiting end\'s read is retried at once, no poll(2) first', async () => {
+  const [a, b] = socket.socketpair();
+  try {
+    const before = socket.async.reactorState();
+    await pingPong(a, b, 500);
+    const after = socket.async.reactorState();
+    // After each hop exactly one socket has had a read waiting since before
+    // the dispatch (the one whose peer just sent): the round guesses it.
+    const guesses = after.guesses - before.guesses;
+    assert.ok(guesses >= 500, `only ${guesses} of ~1000 hops were answered by a guess`);
+    assert.ok(after.idleRounds - before.idleRounds <= 5, 'guesses in a ping-pong find their data');
+    assert.equal(after.pending, 0);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('readiness guesses: two pairs in one loop (two candidates) fall back to poll(2) rounds and stay correct', async () => {
+  const [a, b] = socket.socketpair();
+  const [c, d] = socket.socketpair();
+  try {
+    const before = socket.async.reactorState();
+    await Promise.all([pingPong(a, b, 300), pingPong(c, d, 300)]);
+    const after = socket.async.reactorState();
+    assert.ok(after.rounds - before.rounds >= 300, 'poll rounds still answer most hops');
+    assert.equal(after.pending, 0);
+  } finally {
+    for (const s of [a, b, c, d]) s.close();
+  }
+});
+
+test('readiness guesses: a guess that finds nothing leaves the read to epoll, which still delivers it', async () => {
+  // x's data comes late from a worker. Meanwhile y's sendall waits for
+  // writability (a slow reader in another worker drains z); after each of
+  // those reports (after the rounds' rest of 16 reports at most) x is the only socket with a read waiting, so rounds guess
+  // x and find nothing (EAGAIN) until the data really comes.
+  const [x, xPeer] = socket.socketpair();
+  const [y, z] = socket.socketpair();
+  try {
+    y.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096);
+    const before = socket.async.reactorState();
+    const late = runPeer('core', 'sendLater', [xPeer.fileno(), 300, 'late']);
+    const got = x.async.recv(16);
+    const total = 512 * 1024;
+    const drain = runPeer('core', 'readSlowly', [z.fileno(), 8192, 1, 8000]);
+    await y.async.sendall(Buffer.alloc(total, 7));
+    y.shutdown(socket.SHUT_WR);
+    assert.equal(await drain.done, total);
+    assert.equal((await got).toString(), 'late');
+    await late.done;
+    const after = socket.async.reactorState();
+    assert.ok(after.guesses - before.guesses >= 1, 'no guess was made');
+    assert.ok(after.idleRounds - before.idleRounds >= 1, 'no guess found nothing');
+    assert.equal(after.pending, 0);
+    assert.deepEqual(socket.async.reactorState().pending, 0);
+  } finally {
+    for (const s of [x, xPeer, y, z]) s.close();
+  }
+});
+
 test('readiness rounds yield to the loop: a timer fires during a long ping-pong', async () => {
   const [a, b] = socket.socketpair();
   try {

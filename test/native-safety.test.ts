@@ -79,7 +79,9 @@ test('32-bit arguments: NaN, Infinity and values past 2**32 are refused, not wra
 test('reactor: a detached queue is never written; a single report still arrives as arguments', async () => {
   const queue = new Int32Array(8);
   const calls: unknown[][] = [];
-  const r = addon.reactor_init((...args: unknown[]) => { calls.push(args); }, queue);
+  // dispatch(0) is a readiness round asking for a guess, not a report (the
+  // undefined it gets back declines the guess): only reports are recorded.
+  const r = addon.reactor_init((...args: unknown[]) => { if (args[0] !== 0) calls.push(args); }, queue);
   const a = new Int32Array(2);
   const b = new Int32Array(2);
   assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, a), 0);

@@ -32,11 +32,11 @@ interface ReactorBinding {
   close(slot: number): number;
   ref(on: boolean): void;
   state(slot: number): number;
-  stats(): [number, number, number, number];
+  stats(): [number, number, number, number, number];
 }
 
 interface ReactorNative {
-  reactor_init(dispatch: (count: number, slot?: number, events?: number) => void, queue: Int32Array): ReactorBinding;
+  reactor_init(dispatch: (count: number, slot?: number, events?: number) => number | undefined, queue: Int32Array): ReactorBinding;
 }
 
 /** Something waiting for readiness: retried on each wake-up of its direction. */
@@ -67,15 +67,57 @@ function reactor(): ReactorBinding {
 /**
  * Readiness reports of one loop turn (or one readiness round): `count` pairs
  * (slot, events) in `queue`, or, when there is just one, the pair itself as
- * the two other arguments.
+ * the two other arguments. `count` 0 asks for a guess instead (speculate):
+ * the only call whose result the reactor reads.
  */
-function dispatch(count: number, slot?: number, events?: number): void {
+function dispatch(count: number, slot?: number, events?: number): number | undefined {
+  if (count === 0) return speculate();
   turn++;
   if (slot !== undefined) {
     fireSlot(slot, events!);
-    return;
+    return undefined;
   }
   for (let i = 0; i < count; i++) fireSlot(queue[2 * i]!, queue[2 * i + 1]!);
+  return undefined;
+}
+
+/**
+ * Watchers with a read waiting, each knowing its index here (swap-removal
+ * keeps entering and leaving O(1) for a server with thousands of them).
+ */
+const reading: Watcher[] = [];
+/** Guesses are made only among this few readers (the reactor's own limit on rounds). */
+const GUESS_READERS_MAX = 8;
+
+/**
+ * A readiness round's guess (native/reactor.c, flush): after a dispatch,
+ * when exactly one socket has had a read waiting since before it, that
+ * socket is the likely one to have become readable: in a ping-pong between
+ * two sockets of this loop, the one whose peer just sent. Its reads are
+ * retried at once, instead of a poll(2) that would only say so. The sockets
+ * whose reads started waiting in the last dispatch are left out: they have
+ * just found nothing (or skipped a read predicted to find nothing).
+ * Returns how many waiters settled, or -1 when there is no single
+ * candidate (the reactor then polls).
+ */
+function speculate(): number {
+  const n = reading.length;
+  if (n === 0 || n > GUESS_READERS_MAX) return -1;
+  let candidate: Watcher | undefined;
+  for (let i = 0; i < n; i++) {
+    const w = reading[i]!;
+    if (w.readingSince >= turn) continue;
+    if (candidate !== undefined) return -1;
+    candidate = w;
+  }
+  if (candidate === undefined) return -1;
+  turn++;
+  try {
+    return candidate.retryReads();
+  } catch (e) {
+    queueMicrotask(() => { throw e; });
+    return 0;
+  }
 }
 
 function fireSlot(slot: number, events: number): void {
@@ -113,6 +155,10 @@ export class Watcher {
   #predictedAt = -1;
   #readers: Waiter[] = [];
   #writers: Waiter[] = [];
+  /** Where this watcher is in `reading` (-1: no read waiting). */
+  #readingIndex = -1;
+  /** The dispatch (turn) in which the oldest waiting read started waiting. */
+  readingSince = 0;
   /** Whether the watcher's socket is gone (for evicting stale watchers). */
   readonly #alive: () => boolean;
 
@@ -128,7 +174,12 @@ export class Watcher {
       w.fail(null);
       return;
     }
-    (events === READABLE ? this.#readers : this.#writers).push(w);
+    if (events === READABLE) {
+      if (this.#readers.length === 0) this.#startReading();
+      this.#readers.push(w);
+    } else {
+      this.#writers.push(w);
+    }
     addPending(1);
     if ((this.#armed & events) === 0) this.#arm(this.#armed | events);
   }
@@ -176,9 +227,42 @@ export class Watcher {
       if (i < 0) continue;
       q.splice(i, 1);
       addPending(-1);
+      if (dir === READABLE) this.#stopReadingIfIdle();
       if (q.length === 0 && !this.#closed) this.#arm(this.#armed & ~dir);
       return;
     }
+  }
+
+  #startReading(): void {
+    this.readingSince = turn;
+    this.#readingIndex = reading.length;
+    reading.push(this);
+  }
+
+  /** Leaves `reading` once no read waits (called wherever the read queue may have emptied). */
+  #stopReadingIfIdle(): void {
+    if (this.#readers.length > 0 || this.#readingIndex < 0) return;
+    const last = reading.pop()!;
+    if (last !== this) {
+      reading[this.#readingIndex] = last;
+      last.#readingIndex = this.#readingIndex;
+    }
+    this.#readingIndex = -1;
+  }
+
+  /**
+   * A guessed READABLE report (speculate): retries the waiting reads as a
+   * report would, and returns how many settled. A guess that finds nothing
+   * leaves the direction marked as blocked, as any EAGAIN does.
+   */
+  retryReads(): number {
+    const before = this.#readers.length;
+    if (before === 0 || this.#closed) return 0;
+    this.#blocked &= ~READABLE;
+    this.#wake(this.#readers);
+    const settled = before - this.#readers.length;
+    if (settled > 0) this.#predictedAt = -1;
+    return settled;
   }
 
   /** Handles one readiness report: libuv event bits, or a negative uv error (wakes everyone). */
@@ -204,6 +288,11 @@ export class Watcher {
   }
 
   #wake(q: Waiter[]): void {
+    this.#wakeQueue(q);
+    if (q === this.#readers) this.#stopReadingIfIdle();
+  }
+
+  #wakeQueue(q: Waiter[]): void {
     // FIFO; the first waiter that still gets EAGAIN stops the round: what is
     // left for the others will be reported again (level-triggered).
     while (q.length > 0 && !this.#closed) {
@@ -235,6 +324,7 @@ export class Watcher {
     const all = [...this.#readers, ...this.#writers];
     this.#readers = [];
     this.#writers = [];
+    this.#stopReadingIfIdle();
     if (all.length > 0) addPending(-all.length);
     for (const w of all) w.fail(err);
   }
@@ -305,14 +395,16 @@ export interface ReactorStats {
   referenced: boolean;
   /** Readiness rounds that found a socket ready without a loop turn (native/reactor.c). */
   rounds: number;
-  /** Readiness rounds that found nothing (each cost one poll(2)). */
+  /** Readiness rounds that found nothing (each cost one system call: a poll(2) or a guessed read). */
   idleRounds: number;
+  /** Rounds that were guesses: one socket's reads retried at once instead of a poll(2), found ready or not. */
+  guesses: number;
 }
 
 /** For tests and docs/async.md: the reactor's state and counters in this environment. */
 export function reactorStats(): ReactorStats {
-  if (binding === null) return { pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0 };
-  const [watchers, refd, rounds, idleRounds] = binding.stats();
-  return { pending, watchers, referenced: refd === 1, rounds, idleRounds };
+  if (binding === null) return { pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0, guesses: 0 };
+  const [watchers, refd, rounds, idleRounds, guesses] = binding.stats();
+  return { pending, watchers, referenced: refd === 1, rounds, idleRounds, guesses };
 }
 
