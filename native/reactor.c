@@ -2,7 +2,7 @@
  * environment's own loop (napi_get_uv_event_loop, never the default loop).
  *
  * The design, and why (docs/async.md has the user-facing contract):
- *  - A reactor per environment, made by reactor_init(dispatch, queue) and
+ *  - A reactor per environment, made by reactor_init(dispatch, queue, control) and
  *    owned by src/async/reactor.ts.  Its functions are created with the
  *    reactor as their data pointer, so there is no global state and no
  *    instance-data slot is taken from the other concern files.
@@ -48,6 +48,9 @@ typedef struct {
  * and at most ROUNDS_MAX rounds run before the loop gets its turn back. */
 #define ROUNDS_FDS_MAX 8
 #define ROUNDS_MAX 64
+/* What JS answers a guess with once this loop turn's budget of guesses is
+ * spent (reactor.ts, CHAIN_MAX): the rounds end and the loop takes its turn. */
+#define GUESS_YIELD (-2)
 /* Flushes to skip after a round that found nothing ready. */
 #define ROUNDS_BACKOFF 16
 
@@ -57,6 +60,7 @@ struct reactor {
   uv_check_t check;
   napi_ref dispatch;         /* JS function(count) */
   napi_ref queue_ref;        /* keeps the shared Int32Array alive */
+  napi_ref control_ref;      /* Int32Array [reference wanted, in a flush] shared with JS */
   napi_async_context actx;
   int32_t *queue;            /* pairs: slot, events (or a negative uv error);
                                 native memory, copied into the JS queue by
@@ -136,7 +140,10 @@ static void dispatch_queue(reactor *r) {
  * one socket likely to be readable now (see reactor.ts, speculate()).
  * Returns how many waiters settled, 0 for a guess that found nothing (it
  * cost one failed read instead of one poll(2)), -1 when JS had no single
- * candidate (the round is then a poll(2) round). */
+ * candidate (the round is then a poll(2) round), GUESS_YIELD when this loop
+ * turn has had its share.  A guess that settles a read also chains the next
+ * guess in a microtask (reactor.ts), so most hops of a ping-pong take no
+ * call from here at all. */
 static int32_t speculate(reactor *r) {
   napi_handle_scope scope;
   if (r->tearing_down || napi_open_handle_scope(r->env, &scope) != napi_ok) return -1;
@@ -151,6 +158,42 @@ static void push_event(reactor *r, int32_t slot, int32_t events) {
   r->queue[2 * r->qlen] = slot;
   r->queue[2 * r->qlen + 1] = events;
   if (++r->qlen == r->qcap) dispatch_queue(r);
+}
+
+/* Holds the loop alive (the check handle referenced) or not. */
+static void apply_ref(reactor *r, bool on) {
+  if (on == r->refd || r->tearing_down) return;
+  if (on) uv_ref((uv_handle_t *)&r->check);
+  else uv_unref((uv_handle_t *)&r->check);
+  r->refd = on;
+}
+
+/* The control array JS shares: [0] whether a twin is pending (the reference
+ * wanted), [1] 1 while a flush runs.  During a flush JS only writes [0]
+ * (a ping-pong's waiter count touches 0 at every hop, and a call to ref()
+ * each way would cost more than the hop's own work); the flush applies the
+ * last value when it ends.  NULL if JS detached it. */
+static int32_t *control_of(reactor *r) {
+  napi_value v;
+  napi_typedarray_type t;
+  size_t len = 0;
+  void *data = NULL;
+  if (napi_get_reference_value(r->env, r->control_ref, &v) != napi_ok || v == NULL ||
+      napi_get_typedarray_info(r->env, v, &t, &len, &data, NULL, NULL) != napi_ok ||
+      t != napi_int32_array || len < 2 || data == NULL)
+    return NULL;
+  return data;
+}
+
+static void mark_flush(reactor *r, bool running) {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(r->env, &scope) != napi_ok) return;
+  int32_t *ctl = control_of(r);
+  if (ctl != NULL) {
+    ctl[1] = running ? 1 : 0;
+    if (!running) apply_ref(r, ctl[0] != 0);
+  }
+  napi_close_handle_scope(r->env, scope);
 }
 
 /* One readiness round: poll(2) with a zero timeout on the armed watchers,
@@ -197,6 +240,7 @@ static int poll_round(reactor *r) {
  * are no rounds (a busy server gets its batching from epoll). */
 static void flush(reactor *r) {
   if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
+  mark_flush(r, true);
   dispatch_queue(r);
   bool guess = true; /* until JS declines, for the rest of this flush */
   for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
@@ -207,7 +251,9 @@ static void flush(reactor *r) {
     if (r->narmed == 0 || r->narmed > ROUNDS_FDS_MAX) break;
     int32_t got = -1;
     if (guess) {
-      if ((got = speculate(r)) < 0) guess = false;
+      got = speculate(r);
+      if (got == GUESS_YIELD) break;
+      if (got < 0) guess = false;
       else r->guesses++;
     }
     if (got < 0) {
@@ -221,6 +267,7 @@ static void flush(reactor *r) {
     }
     r->rounds++;
   }
+  mark_flush(r, false);
 }
 
 static void on_poll(uv_poll_t *h, int status, int events) {
@@ -390,11 +437,7 @@ static napi_value js_ref(napi_env env, napi_callback_info info) {
   reactor *r = self(env, info, &argc, argv);
   bool on;
   if (r == NULL || argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return NULL;
-  if (on != r->refd && !r->tearing_down) {
-    if (on) uv_ref((uv_handle_t *)&r->check);
-    else uv_unref((uv_handle_t *)&r->check);
-    r->refd = on;
-  }
+  apply_ref(r, on);
   return bs_undefined(env);
 }
 
@@ -444,23 +487,28 @@ static bool add_fn(napi_env env, napi_value obj, const char *name, napi_callback
          napi_set_named_property(env, obj, name, fn) == napi_ok;
 }
 
-/* reactor_init(dispatch, queue: Int32Array of even length) ->
+/* reactor_init(dispatch, queue: Int32Array of even length, control: Int32Array(2)) ->
  * { open, arm, close, ref, state, stats } bound to a new reactor. */
+/* The length of `v` if it is an Int32Array of at least 2 elements, else 0. */
+static size_t int32_array_length(napi_env env, napi_value v) {
+  bool is_ta;
+  napi_typedarray_type tt;
+  size_t len = 0;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &tt, &len, NULL, NULL, NULL) != napi_ok || tt != napi_int32_array)
+    return 0;
+  return len >= 2 ? len : 0;
+}
+
 static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 2);
+  BS_ARGS(env, info, 3);
   napi_valuetype t;
   if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function)
     BS_THROW_TYPE(env, "native: dispatch must be a function");
-  bool is_ta;
-  napi_typedarray_type tt;
-  size_t len;
-  void *data;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, argv[1], &is_ta) != napi_ok || !is_ta ||
-      napi_get_typedarray_info(env, argv[1], &tt, &len, &data, &ab, &off) != napi_ok ||
-      tt != napi_int32_array || len < 2)
-    BS_THROW_TYPE(env, "native: queue must be an Int32Array of at least 2 elements");
+  size_t len = int32_array_length(env, argv[1]);
+  if (len == 0) BS_THROW_TYPE(env, "native: queue must be an Int32Array of at least 2 elements");
+  if (int32_array_length(env, argv[2]) == 0)
+    BS_THROW_TYPE(env, "native: control must be an Int32Array of at least 2 elements");
 
   uv_loop_t *loop;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
@@ -477,11 +525,13 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   napi_value resource, name;
   if (napi_create_reference(env, argv[0], 1, &r->dispatch) != napi_ok ||
       napi_create_reference(env, argv[1], 1, &r->queue_ref) != napi_ok ||
+      napi_create_reference(env, argv[2], 1, &r->control_ref) != napi_ok ||
       napi_create_object(env, &resource) != napi_ok ||
       napi_create_string_utf8(env, "bsd-socket.reactor", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_async_init(env, resource, name, &r->actx) != napi_ok) {
     if (r->dispatch) napi_delete_reference(env, r->dispatch);
     if (r->queue_ref) napi_delete_reference(env, r->queue_ref);
+    if (r->control_ref) napi_delete_reference(env, r->control_ref);
     free(r->queue);
     free(r);
     return NULL;

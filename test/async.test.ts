@@ -456,6 +456,25 @@ test('process exit: idle sockets with watchers do not keep the process alive', a
   assert.ok(r.ms < 10_000, `exited after ${r.ms} ms`);
 });
 
+test('process exit: a ping-pong that ends inside a flush (its reference deferred to the flush end) lets the process exit', async () => {
+  // The last hops run in the reactor's flush, where the loop reference is
+  // only written to the shared control word: the flush must still drop it.
+  const r = await child(`
+    import * as socket from ${JSON.stringify(pkg)};
+    const [a, b] = socket.socketpair();
+    const echo = (async () => { for (let i = 0; i < 2000; i++) await b.async.sendall(await b.async.recv(1)); })();
+    for (let i = 0; i < 2000; i++) { await a.async.sendall(Buffer.from('x')); await a.async.recv(1); }
+    await echo;
+    globalThis.keep = [a, b];
+    const st = socket.async.reactorState();
+    process.stdout.write(st.pending + ' ' + (st.guesses > 1000 ? 'guessed' : 'polled') + '\\n');
+    setImmediate(() => process.stdout.write(socket.async.reactorState().referenced + '\\n'));
+  `);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, '0 guessed\nfalse\n');
+  assert.ok(r.ms < 10_000, `exited after ${r.ms} ms`);
+});
+
 test('process exit: a pending twin keeps the process alive until it resolves', async () => {
   const r = await child(`
     import * as socket from ${JSON.stringify(pkg)};

@@ -81,7 +81,7 @@ test('reactor: a detached queue is never written; a single report still arrives 
   const calls: unknown[][] = [];
   // dispatch(0) is a readiness round asking for a guess, not a report (the
   // undefined it gets back declines the guess): only reports are recorded.
-  const r = addon.reactor_init((...args: unknown[]) => { if (args[0] !== 0) calls.push(args); }, queue);
+  const r = addon.reactor_init((...args: unknown[]) => { if (args[0] !== 0) calls.push(args); }, queue, new Int32Array(2));
   const a = new Int32Array(2);
   const b = new Int32Array(2);
   assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, a), 0);
@@ -161,7 +161,10 @@ test('adversarial arguments throw or return -errno', () => {
   assert.ok(addon.encode_unix(Buffer.alloc(128), Buffer.alloc(200, 65)) < 0);
   assert.throws(() => addon.encode_raw(Buffer.alloc(128), 1, Buffer.alloc(127)), RangeError);
   assert.throws(() => addon.socketpair(1, 1, 0, new Int32Array(1)), RangeError);
-  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(1)), TypeError);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(1), new Int32Array(2)), /queue must be/);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8)), /missing argument/);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8), new Uint32Array(2)), /control must be/);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8), new Int32Array(1)), /control must be/);
   assert.throws(() => addon.sendfile(1, 0, -1, 5), RangeError);
   assert.deepEqual([addon.cmsg_len(2 ** 53), addon.cmsg_space(-1), addon.cmsg_space(2 ** 31)], [-1, -1, -1]);
   assert.throws(() => addon.inet_pton_into(addon.constants.AF_INET6, '::1', Buffer.alloc(4)), RangeError);

@@ -36,7 +36,8 @@ interface ReactorBinding {
 }
 
 interface ReactorNative {
-  reactor_init(dispatch: (count: number, slot?: number, events?: number) => number | undefined, queue: Int32Array): ReactorBinding;
+  reactor_init(dispatch: (count: number, slot?: number, events?: number) => number | undefined, queue: Int32Array,
+    control: Int32Array): ReactorBinding;
 }
 
 /** Something waiting for readiness: retried on each wake-up of its direction. */
@@ -53,6 +54,14 @@ export interface Waiter {
 // Pairs (slot, events) written by the native poll callbacks; 1024 pairs is
 // libuv's own batch of epoll events per turn.
 const queue = new Int32Array(2048);
+/**
+ * Shared with native/reactor.c: [0] whether a twin is pending (the loop
+ * reference wanted), [1] non-zero while the reactor flushes (it writes 1 when
+ * a flush starts, dispatch 2 once it has seen it, the reactor 0 at the end).
+ * During a flush the reference follows [0] when the flush ends; elsewhere
+ * ref() is called.
+ */
+const control = new Int32Array(2);
 let binding: ReactorBinding | null = null;
 const bySlot: Array<Watcher | undefined> = [];
 const byFd = new Map<number, Watcher>();
@@ -61,7 +70,7 @@ let pending = 0;
 let turn = 0;
 
 function reactor(): ReactorBinding {
-  return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue));
+  return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue, control));
 }
 
 /**
@@ -71,7 +80,12 @@ function reactor(): ReactorBinding {
  * the only call whose result the reactor reads.
  */
 function dispatch(count: number, slot?: number, events?: number): number | undefined {
-  if (count === 0) return speculate();
+  if (control[1] === 1) {
+    // The first call of a flush (a loop turn): a new budget for chained guesses.
+    control[1] = 2;
+    chainLeft = CHAIN_MAX;
+  }
+  if (count === 0) return chainLeft > 0 ? guess() : YIELD;
   turn++;
   if (slot !== undefined) {
     fireSlot(slot, events!);
@@ -100,13 +114,50 @@ const GUESS_READERS_MAX = 8;
  * Returns how many waiters settled, or -1 when there is no single
  * candidate (the reactor then polls).
  */
+/**
+ * Guesses per loop turn, chained in microtasks or asked for by the reactor's
+ * rounds: at most this many hops run before timers and other I/O get their
+ * turn (~5 ms of a ping-pong here).
+ */
+const CHAIN_MAX = 1024;
+/** What a guess asked for past the budget answers: the reactor ends its rounds (native/reactor.c). */
+const YIELD = -2;
+let chainLeft = 0;
+const SETTLED = Promise.resolve();
+let chainQueued = false;
+
+/** A guess; when it settles a read, the next guess is queued behind the continuations it woke. */
+function guess(): number {
+  chainLeft--;
+  const got = speculate();
+  if (got > 0 && !chainQueued && chainLeft > 0) {
+    chainQueued = true;
+    // A reaction on a settled Promise is a bare microtask: Node's
+    // queueMicrotask adds an AsyncResource and a bound wrapper (~1,000
+    // instructions) per call.
+    void SETTLED.then(chainedGuess);
+  }
+  return got;
+}
+
+function chainedGuess(): void {
+  chainQueued = false;
+  if (chainLeft <= 0) return;
+  const got = guess();
+  if (got < 0) return;
+  chained[got > 0 ? 0 : 1]++;
+}
+
+/** Chained guesses (counted here; the reactor counts its own): [found ready, found nothing]. */
+const chained: [number, number] = [0, 0];
+
 function speculate(): number {
   const n = reading.length;
   if (n === 0 || n > GUESS_READERS_MAX) return -1;
   let candidate: Watcher | undefined;
   for (let i = 0; i < n; i++) {
     const w = reading[i]!;
-    if (w.readingSince >= turn) continue;
+    if (w.wokenAt === turn) continue;
     if (candidate !== undefined) return -1;
     candidate = w;
   }
@@ -135,8 +186,12 @@ function fireSlot(slot: number, events: number): void {
 function addPending(n: number): void {
   const before = pending;
   pending += n;
-  if (before === 0 && pending > 0) reactor().ref(true);
-  else if (before > 0 && pending === 0) reactor().ref(false);
+  if ((before === 0) === (pending === 0)) return;
+  const on = pending > 0;
+  control[0] = on ? 1 : 0;
+  // In a flush, a ping-pong's count touches 0 at every hop: the reactor
+  // applies the last value when the flush ends.
+  if (control[1] === 0) reactor().ref(on);
 }
 
 /** One socket's watcher: the uv_poll_t slot and its two waiter queues. */
@@ -157,8 +212,8 @@ export class Watcher {
   #writers: Waiter[] = [];
   /** Where this watcher is in `reading` (-1: no read waiting). */
   #readingIndex = -1;
-  /** The dispatch (turn) in which the oldest waiting read started waiting. */
-  readingSince = 0;
+  /** The last turn (dispatch or guess) in which a read of this socket was woken and settled. */
+  wokenAt = -1;
   /** Whether the watcher's socket is gone (for evicting stale watchers). */
   readonly #alive: () => boolean;
 
@@ -234,7 +289,6 @@ export class Watcher {
   }
 
   #startReading(): void {
-    this.readingSince = turn;
     this.#readingIndex = reading.length;
     reading.push(this);
   }
@@ -261,7 +315,10 @@ export class Watcher {
     this.#blocked &= ~READABLE;
     this.#wake(this.#readers);
     const settled = before - this.#readers.length;
-    if (settled > 0) this.#predictedAt = -1;
+    if (settled > 0) {
+      this.#predictedAt = -1;
+      this.wokenAt = turn;
+    }
     return settled;
   }
 
@@ -278,7 +335,10 @@ export class Watcher {
         this.#predictedAt = -1;
       }
       if (this.#readers.length === 0) idle |= READABLE;
-      else this.#wake(this.#readers);
+      else {
+        this.wokenAt = turn;
+        this.#wake(this.#readers);
+      }
     }
     if (events & WRITABLE) {
       if (this.#writers.length === 0) idle |= WRITABLE;
@@ -393,7 +453,7 @@ export interface ReactorStats {
   watchers: number;
   /** Whether the reactor holds the event loop alive (exactly while twins are pending). */
   referenced: boolean;
-  /** Readiness rounds that found a socket ready without a loop turn (native/reactor.c). */
+  /** Readiness rounds that found a socket ready without a loop turn (native/reactor.c's, and guesses chained in microtasks). */
   rounds: number;
   /** Readiness rounds that found nothing (each cost one system call: a poll(2) or a guessed read). */
   idleRounds: number;
@@ -405,6 +465,10 @@ export interface ReactorStats {
 export function reactorStats(): ReactorStats {
   if (binding === null) return { pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0, guesses: 0 };
   const [watchers, refd, rounds, idleRounds, guesses] = binding.stats();
-  return { pending, watchers, referenced: refd === 1, rounds, idleRounds, guesses };
+  const [hit, miss] = chained;
+  return {
+    pending, watchers, referenced: refd === 1,
+    rounds: rounds + hit, idleRounds: idleRounds + miss, guesses: guesses + hit + miss,
+  };
 }
 
