@@ -104,17 +104,6 @@ const reading: Watcher[] = [];
 const GUESS_READERS_MAX = 8;
 
 /**
- * A readiness round's guess (native/reactor.c, flush): after a dispatch,
- * when exactly one socket has had a read waiting since before it, that
- * socket is the likely one to have become readable: in a ping-pong between
- * two sockets of this loop, the one whose peer just sent. Its reads are
- * retried at once, instead of a poll(2) that would only say so. The sockets
- * whose reads started waiting in the last dispatch are left out: they have
- * just found nothing (or skipped a read predicted to find nothing).
- * Returns how many waiters settled, or -1 when there is no single
- * candidate (the reactor then polls).
- */
-/**
  * Guesses per loop turn, chained in microtasks or asked for by the reactor's
  * rounds: at most this many hops run before timers and other I/O get their
  * turn (~5 ms of a ping-pong here).
@@ -151,6 +140,16 @@ function chainedGuess(): void {
 /** Chained guesses (counted here; the reactor counts its own): [found ready, found nothing]. */
 const chained: [number, number] = [0, 0];
 
+/**
+ * A readiness round's guess (native/reactor.c, flush): after a dispatch or
+ * a guess, when exactly one socket has a read waiting besides those whose
+ * reads were just woken, it is the likely one to have become readable: in a
+ * ping-pong between two sockets of this loop, the one whose peer just sent
+ * (the socket just woken has consumed its data; its next read waits for an
+ * answer). Its reads are retried at once, instead of a poll(2) that would
+ * only say so. Returns how many waiters settled, or -1 when there is no
+ * single candidate (the reactor then polls).
+ */
 function speculate(): number {
   const n = reading.length;
   if (n === 0 || n > GUESS_READERS_MAX) return -1;
