@@ -230,14 +230,14 @@ static int poll_round(reactor *r) {
  * answers it without a whole loop turn (timers, Node's immediates,
  * epoll_wait and a new callback scope per hop).
  *
- * A round first guesses: when exactly one socket has had a read waiting
- * since before the last dispatch, JS retries that read at once (one
- * recv instead of a poll(2) and then the recv: two system calls per hop of
- * a ping-pong instead of three).  Otherwise it polls the few armed
- * watchers.  A round that finds nothing costs one system call, so after one
- * the rounds rest for ROUNDS_BACKOFF flushes; once JS declines to guess,
- * the rest of the flush polls.  With more than ROUNDS_FDS_MAX watchers armed there
- * are no rounds (a busy server gets its batching from epoll). */
+ * A round first guesses: when exactly one socket has a read waiting besides
+ * those just woken, JS retries that read at once (one recv instead of a
+ * poll(2) and then the recv: two system calls per hop of a ping-pong
+ * instead of three).  Otherwise it polls the few armed watchers.  A round
+ * that finds nothing costs one system call, so after one the rounds rest
+ * for ROUNDS_BACKOFF flushes; once JS declines to guess, the rest of the
+ * flush polls.  With more than ROUNDS_FDS_MAX watchers armed there are no
+ * rounds (a busy server gets its batching from epoll). */
 static void flush(reactor *r) {
   if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
   mark_flush(r, true);
