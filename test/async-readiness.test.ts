@@ -151,6 +151,56 @@ test('readiness guesses: a guess that finds nothing leaves the read to epoll, wh
   }
 });
 
+test('readiness guesses: closing or aborting in the middle of a chain of guesses leaves no waiter and no stray error', async () => {
+  // The echo end closes its socket from inside the chain (after 300 round
+  // trips); the ping end's next read, queued and guessed at, sees EOF. A
+  // second pair has its reader aborted mid-chain; the socket stays usable.
+  const [a, b] = socket.socketpair();
+  const [c, d] = socket.socketpair();
+  const errors: unknown[] = [];
+  const onError = (e: unknown): void => { errors.push(e); };
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  try {
+    const before = socket.async.reactorState();
+    const echo = (async () => {
+      for (let i = 0; i < 300; i++) await b.async.sendall(await b.async.recv(1));
+      b.close();
+    })();
+    for (let i = 0; i < 300; i++) {
+      await a.async.sendall(Buffer.from('p'));
+      assert.equal((await a.async.recv(1)).toString(), 'p');
+    }
+    // Queued (predicted to block) while the echo end is still closing.
+    assert.equal((await a.async.recv(1)).length, 0);
+    await echo;
+    assert.ok(socket.async.reactorState().guesses - before.guesses >= 300, 'the hops ran as guesses');
+
+    const ac = new AbortController();
+    const echo2 = (async () => {
+      for (let i = 0; i < 200; i++) await d.async.sendall(await d.async.recv(1));
+    })();
+    for (let i = 0; i < 200; i++) {
+      await c.async.sendall(Buffer.from('q'));
+      assert.equal((await c.async.recv(1)).toString(), 'q');
+      if (i === 100) {
+        // A read of c with nothing to come, aborted while the chain runs.
+        const stray = c.async.recv(1, { signal: ac.signal });
+        ac.abort();
+        await assert.rejects(stray, { name: 'AbortError' });
+      }
+    }
+    await echo2;
+    assert.equal(socket.async.reactorState().pending, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(errors, []);
+  } finally {
+    process.off('uncaughtException', onError);
+    process.off('unhandledRejection', onError);
+    for (const s of [a, c, d]) s.close();
+  }
+});
+
 test('readiness rounds yield to the loop: a timer fires during a long ping-pong', async () => {
   const [a, b] = socket.socketpair();
   try {
