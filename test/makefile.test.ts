@@ -104,8 +104,12 @@ for (const v of VARIANTS) {
 
   t('testReadAfterTimeout', async () => {
     await connected(v, [write(MSG_TEXT.slice(0, 3)), { op: 'flush' }, { op: 'waitEof' }], ({ cli, read }) => {
-      cli.settimeout(0.3);
+      // A generous timeout while the worker starts and writes (a loaded
+      // machine can take seconds), then a short one for the read that must
+      // run out of time (CPython uses 1 s for both).
+      cli.settimeout(10);
       read(3);
+      cli.settimeout(0.3);
       // The first read runs out of time...
       assert.throws(() => read(1), socket.TimeoutError);
       // ...and the file refuses to read again: bytes may have been lost.
