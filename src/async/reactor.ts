@@ -211,7 +211,7 @@ export class Watcher {
   #writers: Waiter[] = [];
   /** Where this watcher is in `reading` (-1: no read waiting). */
   #readingIndex = -1;
-  /** The last turn (dispatch or guess) in which a read of this socket was woken and settled. */
+  /** The last turn (dispatch or guess) in which this socket's waiting reads were retried. */
   wokenAt = -1;
   /** Whether the watcher's socket is gone (for evicting stale watchers). */
   readonly #alive: () => boolean;
@@ -309,15 +309,10 @@ export class Watcher {
    * leaves the direction marked as blocked, as any EAGAIN does.
    */
   retryReads(): number {
-    const before = this.#readers.length;
-    if (before === 0 || this.#closed) return 0;
+    if (this.#readers.length === 0 || this.#closed) return 0;
     this.#blocked &= ~READABLE;
-    this.#wake(this.#readers);
-    const settled = before - this.#readers.length;
-    if (settled > 0) {
-      this.#predictedAt = -1;
-      this.wokenAt = turn;
-    }
+    const settled = this.#wakeReaders();
+    if (settled > 0) this.#predictedAt = -1;
     return settled;
   }
 
@@ -334,10 +329,7 @@ export class Watcher {
         this.#predictedAt = -1;
       }
       if (this.#readers.length === 0) idle |= READABLE;
-      else {
-        this.wokenAt = turn;
-        this.#wake(this.#readers);
-      }
+      else this.#wakeReaders();
     }
     if (events & WRITABLE) {
       if (this.#writers.length === 0) idle |= WRITABLE;
@@ -346,12 +338,16 @@ export class Watcher {
     if (idle !== 0 && !this.#closed) this.#arm(this.#armed & ~idle);
   }
 
-  #wake(q: Waiter[]): void {
-    this.#wakeQueue(q);
-    if (q === this.#readers) this.#stopReadingIfIdle();
+  /** Retries the queued reads (for a report or a guess); returns how many settled. */
+  #wakeReaders(): number {
+    const before = this.#readers.length;
+    this.wokenAt = turn;
+    this.#wake(this.#readers);
+    this.#stopReadingIfIdle();
+    return before - this.#readers.length;
   }
 
-  #wakeQueue(q: Waiter[]): void {
+  #wake(q: Waiter[]): void {
     // FIFO; the first waiter that still gets EAGAIN stops the round: what is
     // left for the others will be reported again (level-triggered).
     while (q.length > 0 && !this.#closed) {
