@@ -1,7 +1,7 @@
 /*
  * UDP packets per second over loopback: the C reference.
  *
- *   udp plain|mmsg COUNT [SIZE=64]
+ *   udp plain|mmsg COUNT [SIZE=64] [RCVBUF]
  *
  * The parent binds the receiving socket on 127.0.0.1:0 and forks; the child
  * receives (plain: recv() into one buffer; mmsg: recvmmsg() of up to 64 with
@@ -9,7 +9,8 @@
  * and reports its count and its first-to-last-datagram time through a pipe.
  * The parent waits for the child's "ready" byte, then sends COUNT datagrams
  * of SIZE bytes flat out (plain: sendto(); mmsg: sendmmsg() of 64), and
- * prints one JSON line: sent-pps, recv-pps and loss-%.
+ * prints one JSON line: sent-pps, recv-pps and loss-%.  RCVBUF, when given and
+ * not 0, is set as the receiving socket's SO_RCVBUF before the fork.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -80,12 +81,13 @@ static void receiver(int fd, int mmsg, long count, int out) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: udp plain|mmsg COUNT [SIZE]\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: udp plain|mmsg COUNT [SIZE] [RCVBUF]\n"); return 2; }
     int mmsg = strcmp(argv[1], "mmsg") == 0;
     if (!mmsg && strcmp(argv[1], "plain") != 0) { fprintf(stderr, "udp: unknown mode %s\n", argv[1]); return 2; }
     long count = atol(argv[2]);
     long size = argc > 3 ? atol(argv[3]) : 64;
-    if (count <= 0 || size <= 0 || size > 2048) { fprintf(stderr, "udp: bad counts\n"); return 2; }
+    long rcvbuf = argc > 4 ? atol(argv[4]) : 0;
+    if (count <= 0 || size <= 0 || size > 2048 || rcvbuf < 0 || rcvbuf > (1L << 30)) { fprintf(stderr, "udp: bad counts\n"); return 2; }
 
     int rx = socket(AF_INET, SOCK_DGRAM, 0);
     if (rx < 0) die("socket");
@@ -96,6 +98,10 @@ int main(int argc, char **argv) {
     socklen_t sl = sizeof sa;
     if (bind(rx, (struct sockaddr *)&sa, sl) < 0) die("bind");
     if (getsockname(rx, (struct sockaddr *)&sa, &sl) < 0) die("getsockname");
+    if (rcvbuf > 0) {
+        int v = (int)rcvbuf;
+        if (setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &v, sizeof v) < 0) die("SO_RCVBUF");
+    }
     int p[2];
     if (pipe(p) < 0) die("pipe");
     pid_t pid = fork();

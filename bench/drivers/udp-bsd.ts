@@ -1,6 +1,6 @@
 // UDP packets per second over loopback with bsd-socket's blocking API.
 //
-//   node udp-bsd.js plain|mmsg COUNT [SIZE=64]
+//   node udp-bsd.js plain|mmsg COUNT [SIZE=64] [RCVBUF]
 //
 // The parent binds the receiving socket on 127.0.0.1:0 and hands it to a
 // receiver child as its descriptor 3 (spawn's stdio[3]); the child says
@@ -9,7 +9,8 @@
 // and first-to-last-datagram time. The parent then sends COUNT datagrams flat
 // out. plain: sendto() of one Buffer / recv_into() of one Buffer (nothing
 // allocated per datagram); mmsg: sendmmsg() of 64 [buffer, address] pairs /
-// recvmmsg(64, 2048). Same system calls as bench/c/udp.c.
+// recvmmsg(64, 2048). Same system calls as bench/c/udp.c. RCVBUF, when given
+// and not 0, is set as the receiving socket's SO_RCVBUF before the spawn.
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -56,9 +57,10 @@ function receiver(mode: Mode, count: number): void {
   process.stdout.write(JSON.stringify({ got, seconds: t1 - t0 }) + '\n');
 }
 
-async function sender(mode: Mode, count: number, size: number): Promise<void> {
+async function sender(mode: Mode, count: number, size: number, rcvbuf: number): Promise<void> {
   const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   rx.bind(['127.0.0.1', 0]);
+  if (rcvbuf > 0) rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf);
   const addr = rx.getsockname() as [string, number];
   const child = spawn(process.execPath, [selfPath(import.meta.url), '--recv', mode, String(count)], {
     stdio: ['ignore', 'pipe', 'inherit', rx.fileno()],
@@ -95,4 +97,7 @@ async function sender(mode: Mode, count: number, size: number): Promise<void> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--recv') receiver(modeArg(argv[1]), intArg(argv[2], 1_000_000, 'count', PROGRAM));
-else await sender(modeArg(argv[0]), intArg(argv[1], 1_000_000, 'count', PROGRAM), intArg(argv[2], 64, 'size', PROGRAM));
+else {
+  await sender(modeArg(argv[0]), intArg(argv[1], 1_000_000, 'count', PROGRAM), intArg(argv[2], 64, 'size', PROGRAM),
+    intArg(argv[3], 0, 'rcvbuf', PROGRAM));
+}

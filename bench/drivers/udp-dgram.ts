@@ -1,12 +1,13 @@
 // UDP packets per second over loopback with node:dgram (the Node peer).
 //
-//   node udp-dgram.js COUNT [SIZE=64]
+//   node udp-dgram.js COUNT [SIZE=64] [RCVBUF]
 //
 // A receiver child binds 127.0.0.1:0, prints its port, counts 'message'
 // events until COUNT or 300 ms of silence and prints its count and
 // first-to-last-datagram time. The parent connects a dgram socket and sends
 // COUNT datagrams flat out, yielding to the event loop every 256 sends so the
 // send queue drains (a connected send avoids a dns.lookup per datagram).
+// RCVBUF, when given and not 0, is the receiver's recvBufferSize (SO_RCVBUF).
 
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -16,8 +17,8 @@ import { emit, fail, intArg, now, selfPath, receiverReport } from '../lib/common
 
 const PROGRAM = 'udp-dgram';
 
-async function receiver(count: number): Promise<void> {
-  const s = dgram.createSocket('udp4');
+async function receiver(count: number, rcvbuf: number): Promise<void> {
+  const s = rcvbuf > 0 ? dgram.createSocket({ type: 'udp4', recvBufferSize: rcvbuf }) : dgram.createSocket('udp4');
   s.bind(0, '127.0.0.1');
   await once(s, 'listening');
   let got = 0;
@@ -40,8 +41,8 @@ async function receiver(count: number): Promise<void> {
   process.stdout.write(`${s.address().port}\n`);
 }
 
-async function sender(count: number, size: number): Promise<void> {
-  const child = spawn(process.execPath, [selfPath(import.meta.url), '--recv', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function sender(count: number, size: number, rcvbuf: number): Promise<void> {
+  const child = spawn(process.execPath, [selfPath(import.meta.url), '--recv', String(count), String(rcvbuf)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const port = Number((await lines.next()).value);
   if (!Number.isInteger(port) || port <= 0) fail(PROGRAM, 'receiver gave no port');
@@ -67,5 +68,8 @@ async function sender(count: number, size: number): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--recv') await receiver(intArg(argv[1], 1_000_000, 'count', PROGRAM));
-else await sender(intArg(argv[0], 1_000_000, 'count', PROGRAM), intArg(argv[1], 64, 'size', PROGRAM));
+if (argv[0] === '--recv') await receiver(intArg(argv[1], 1_000_000, 'count', PROGRAM), intArg(argv[2], 0, 'rcvbuf', PROGRAM));
+else {
+  await sender(intArg(argv[0], 1_000_000, 'count', PROGRAM), intArg(argv[1], 64, 'size', PROGRAM),
+    intArg(argv[2], 0, 'rcvbuf', PROGRAM));
+}

@@ -1,11 +1,12 @@
 """UDP packets per second over loopback with Python's socket module.
 
-    python3 udp.py COUNT [SIZE=64]
+    python3 udp.py COUNT [SIZE=64] [RCVBUF]
 
 Same shape as bench/c/udp.c (plain mode): the parent binds the receiving
 socket and forks; the child receives with recv_into() under settimeout(0.3)
 until COUNT or silence and reports through a pipe; the parent sends COUNT
-datagrams with sendto() flat out and prints one JSON line.
+datagrams with sendto() flat out and prints one JSON line.  RCVBUF, when
+given and not 0, is set as the receiving socket's SO_RCVBUF.
 """
 import json
 import os
@@ -15,9 +16,12 @@ import time
 
 count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 size = int(sys.argv[2]) if len(sys.argv) > 2 else 64
+rcvbuf = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 rx.bind(("127.0.0.1", 0))
 addr = rx.getsockname()
+if rcvbuf > 0:
+    rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
 r, w = os.pipe()
 pid = os.fork()
 if pid == 0:
