@@ -58,7 +58,8 @@ const BROADCAST4 = new Uint8Array([255, 255, 255, 255]);
 export function hostNeedingLookup(family: number, address: unknown): string | null {
   if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address)) return null;
   const host: unknown = address[0];
-  if (typeof host !== 'string' || host === '' || host === '<broadcast>') return null;
+  // A NUL is refused by hostBytes, before any look-up.
+  if (typeof host !== 'string' || host === '' || host === '<broadcast>' || host.includes('\0')) return null;
   const r = native.inet_pton(family, host);
   return r instanceof Buffer ? null : host;
 }
@@ -87,6 +88,8 @@ function hostBytes(caller: string, family: number, host: unknown, lookup: HostLo
   if (typeof host !== 'string') {
     throw new TypeError(`${caller}(): host must be a string, not ${typeName(host)}`);
   }
+  // As CPython: the C calls would stop at the NUL and silently use a prefix.
+  if (host.includes('\0')) throw new TypeError(`${caller}(): host name must not contain null character`);
   if (host === '') return family === AF_INET ? WILDCARD4 : WILDCARD6;
   if (host === '<broadcast>' || host === '255.255.255.255') {
     if (family === AF_INET) return BROADCAST4;

@@ -459,12 +459,16 @@ export class Socket implements Disposable {
 
   /**
    * Like connect(), but returns the errno (0 on success) instead of raising
-   * for system-call failures; address errors still raise.
+   * for system-call failures, EBADF (9) on a closed socket included; address
+   * errors still raise.
    * @syscall connect(2)
    * @throws {gaierror} host does not resolve · {TypeError}/{RangeError} malformed address
    */
   connect_ex(address: unknown): number {
-    const e = this.#connect('connect_ex', address, this[kEncode]('connect_ex', address));
+    const len = this[kEncode]('connect_ex', address);
+    // As CPython: a closed socket is connect(-1), whose EBADF is returned like any errno.
+    if (this.#core.fd < 0) return EBADF;
+    const e = this.#connect('connect_ex', address, len);
     return e === -1 ? EWOULDBLOCK : e;
   }
 
@@ -526,15 +530,19 @@ export class Socket implements Disposable {
   // ---- options --------------------------------------------------------------
 
   /**
-   * An option's value: an integer, or with `buflen` the raw bytes (at most buflen).
+   * An option's value: an integer, or with `buflen` (1-1024) the raw bytes (at most
+   * buflen); `buflen` 0 is the integer form, as in CPython.
    * @syscall getsockopt(2)
    * @throws {OSError} ENOPROTOOPT, EBADF, "getsockopt buflen out of range"
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
     const lv = toCInt('getsockopt', 'level', level);
     const name = toCInt('getsockopt', 'optname', optname);
+    // As CPython: buflen 0 asks for the int form; out of 1-1024 fails before the call.
+    const n = buflen === undefined ? 0 : toInt('getsockopt', 'buflen', buflen);
+    if (n < 0 || n > 1024) throw new OSError('getsockopt buflen out of range');
     const fd = this[kFd]('getsockopt');
-    if (buflen === undefined) {
+    if (n === 0) {
       if (AF_VSOCK !== undefined && this.#core.family === AF_VSOCK) {
         // As CPython: VSOCK's options are 64-bit (SO_VM_SOCKETS_BUFFER_*).
         const v = new BigUint64Array(1);
@@ -547,8 +555,6 @@ export class Socket implements Disposable {
       if (r < 0) throw errnoError(-r, 'getsockopt');
       return intOpt[0]!;
     }
-    const n = toInt('getsockopt', 'buflen', buflen);
-    if (n <= 0 || n > 1024) throw new OSError('getsockopt buflen out of range');
     const buf = Buffer.alloc(n);
     const r = native.getsockopt(fd, lv, name, buf);
     if (r < 0) throw errnoError(-r, 'getsockopt');
@@ -600,8 +606,9 @@ export class Socket implements Disposable {
   recv(bufsize: number, flags?: number): Buffer {
     const n = toSize('recv', 'bufsize', bufsize, 'negative buffersize in recv');
     const fl = flags === undefined ? 0 : toFlags('recv', flags);
-    const fd = this[kFd]('recv');
+    // As CPython: nothing to read is no system call (and no EBADF on a closed socket).
     if (n === 0) return Buffer.alloc(0);
+    const fd = this[kFd]('recv');
     const small = n <= RECV_POOL_LIMIT;
     const buf = small ? Buffer.allocUnsafe(n) : this.#rxBuffer(n);
     let deadline = -1;
@@ -629,6 +636,8 @@ export class Socket implements Disposable {
     const view = toWritableBytes('recv_into', buffer);
     const n = nbytesFor('recv_into', view, nbytes, 'buffer too small for requested bytes');
     const fl = flags === undefined ? 0 : toFlags('recv_into', flags);
+    // As CPython: an empty buffer reads nothing, at once (a datagram stays queued).
+    if (n === 0) return 0;
     const fd = this[kFd]('recv_into');
     let deadline = -1;
     for (;;) {
@@ -926,7 +935,8 @@ export function socketpair(family?: number | null, type?: number | null, proto?:
  */
 export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
   const n = toInt('fromfd', 'fd', fd);
-  if (n < 0) throw new RangeError('negative file descriptor');
+  // As CPython (os.dup(-1)): a negative descriptor is EBADF, not a range error.
+  if (n < 0) throw errnoError(EBADF, 'dup');
   const r = native.dup(n);
   if (r < 0) throw errnoError(-r, 'dup');
   try {

@@ -83,7 +83,7 @@ export function toSize(caller: string, what: string, v: unknown, negativeMessage
 // Python refuses timeouts whose microseconds overflow a C time value.
 const MAX_TIMEOUT_SECONDS = 9223372036.854775;
 
-/** A timeout in seconds: null for none, a finite non-negative number otherwise. */
+/** A timeout in seconds: null for none, a finite non-negative number of whole nanoseconds otherwise. */
 export function toTimeout(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   let t: number;
@@ -94,5 +94,7 @@ export function toTimeout(v: unknown): number | null {
   if (Number.isNaN(t)) throw new RangeError('Invalid value NaN (not a number)');
   if (t < 0) throw new RangeError('Timeout value out of range');
   if (t > MAX_TIMEOUT_SECONDS) throw new RangeError('timeout doesn\'t fit into C timeval');
-  return t;
+  // CPython keeps a timeout as whole nanoseconds, rounded up (_PyTime_ROUND_TIMEOUT),
+  // and reads it back as ns / 1e9: settimeout(1e-10) gives 1e-9, 0.1 + 0.2 gives 0.300000001.
+  return t === 0 ? 0 : Math.ceil(t * 1e9) / 1e9;
 }

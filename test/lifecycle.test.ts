@@ -289,7 +289,8 @@ test('fromfd() adopts a duplicate with the default timeout; the caller keeps the
     cli.sendall(Buffer.from('original'));
     conn.settimeout(5);
     assert.equal(conn.recv(1024).toString(), 'original');
-    assert.throws(() => socket.fromfd(-1, socket.AF_INET, socket.SOCK_STREAM), RangeError);
+    // As CPython (fromfd is os.dup first): a negative descriptor is EBADF.
+    assert.throws(() => socket.fromfd(-1, socket.AF_INET, socket.SOCK_STREAM), isEBADF);
   } finally {
     closeAll(conn, cli, srv);
   }

@@ -93,17 +93,26 @@ test('SO_TYPE, SO_DOMAIN, SO_PROTOCOL and SO_ERROR read the kernel\'s view (test
   }
 });
 
-test('getsockopt buflen outside 1..1024 is OSError "getsockopt buflen out of range" (behaviour 58)', () => {
+test('getsockopt buflen outside 0..1024 is OSError "getsockopt buflen out of range"; 0 is the int form (behaviour 58)', () => {
   const s = socket.socket();
   try {
-    for (const bad of [0, -1, 1025]) {
+    for (const bad of [-1, 1025]) {
       assert.throws(() => s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, bad),
         (e: unknown) => e instanceof socket.OSError && e.message === 'getsockopt buflen out of range');
     }
     assert.equal((s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1024) as Buffer).length, 4);
+    // CPython reads buflen 0 as "no buflen": the option as an integer.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+    assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0), 1);
+    assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 0), socket.SOCK_STREAM);
   } finally {
     s.close();
   }
+  // The range is checked before the descriptor, as in CPython.
+  assert.throws(() => s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, -1),
+    (e: unknown) => e instanceof socket.OSError && e.message === 'getsockopt buflen out of range');
+  assert.throws(() => s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0),
+    (e: unknown) => e instanceof socket.OSError && e.errno === 9);
 });
 
 test('setsockopt refuses strings and non-integers; unknown options are ENOPROTOOPT (behaviour 58)', () => {

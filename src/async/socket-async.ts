@@ -660,7 +660,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       if (given < 1) throw new TypeError(`${caller}() takes exactly one argument (0 given)`);
       const signal = signalOf(caller, options);
       const sock = this.#sock;
-      sock[kFd](caller);
+      // connect_ex on a closed socket still checks the address, then resolves EBADF (#connectTo).
+      if (!ex) sock[kFd](caller);
       const host = hostNeedingLookup(sock.family, address);
       if (host === null) return this.#connectTo(caller, ex, address, null, signal);
       return lookupHost(caller, host, sock.family, signal)
@@ -675,8 +676,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
     try {
       if (signal?.aborted) throw abortError(signal);
       const sock = this.#sock;
-      const fd = sock[kFd](caller);
       const [sa, len] = this.#encode(caller, address, packed);
+      if (ex && sock.fileno() < 0) return Promise.resolve(EBADF);
+      const fd = sock[kFd](caller);
       const blocking = sock.gettimeout() === null;
       if (blocking) {
         const r = native.set_nonblocking(fd, true);
@@ -701,9 +703,10 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const n = toSize('recv', 'bufsize', bufsize, 'negative buffersize in recv');
       const fl = toFlags('recv', fl0);
       const signal = signalOf('recv', opts);
+      // As the sync recv: nothing to read resolves at once, with no system call.
+      if (n === 0) return Promise.resolve(Buffer.alloc(0));
       const sock = this.#sock;
       const fd = sock[kFd]('recv');
-      if (n === 0) return Promise.resolve(Buffer.alloc(0));
       const deadline = deadlineOf(sock);
       const dflags = fl | MSG_DONTWAIT;
       const stream = sock.type === SOCK_STREAM;
@@ -757,6 +760,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const n = nbytesFor('recv_into', view, nb, 'buffer too small for requested bytes');
       const fl = toFlags('recv_into', fl0);
       const signal = signalOf('recv_into', opts);
+      // As the sync recv_into: an empty buffer reads nothing, at once.
+      if (n === 0) return Promise.resolve(0);
       const sock = this.#sock;
       const fd = sock[kFd]('recv_into');
       return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock.type === SOCK_STREAM).run(this, READABLE, deadlineOf(sock), signal);
