@@ -36,9 +36,16 @@ export interface CreateServerOptions {
 const isOptions = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
+/** Python's message for `host, port = address` with the wrong number of items. */
+export function unpackMessage(caller: string, got: number): string {
+  return got > 2 ? `${caller}(): too many values to unpack (expected 2)`
+    : `${caller}(): not enough values to unpack (expected 2, got ${got})`;
+}
+
 function hostPort(caller: string, address: unknown): [unknown, unknown] {
   if (!Array.isArray(address)) throw new TypeError(`${caller}(): address must be an array [host, port], not ${typeName(address)}`);
-  if (address.length !== 2) throw new TypeError(`${caller}(): address must be a pair [host, port]`);
+  // Python unpacks `host, port = address`: a wrong length is ValueError, RangeError here.
+  if (address.length !== 2) throw new RangeError(unpackMessage(caller, address.length));
   return [address[0], address[1]];
 }
 

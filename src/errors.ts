@@ -56,6 +56,12 @@ export class OSError extends Error {
     this.code = hasErrno ? this.codeFor(errnoOrMessage) : undefined;
     this.syscall = options.syscall;
     this.filename = options.filename;
+    // As Python's OSError(111, 'x'): built with an errno, OSError itself is the
+    // errno's subclass (ConnectionRefusedError). Subclasses stay what they are.
+    if (hasErrno && new.target === OSError) {
+      const Cls = errnoClass(errnoOrMessage);
+      if (Cls !== OSError) return new Cls(errnoOrMessage, strerror, options);
+    }
   }
 
   /** The symbolic code; gaierror/herror override it with their own names. */

@@ -395,8 +395,9 @@ export class Socket implements Disposable {
    * @see https://man7.org/linux/man-pages/man2/bind.2.html
    */
   bind(address: unknown): void {
-    const fd = this[kFd]('bind');
+    // The address first, as CPython: a bad address on a closed socket is the address's error.
     const len = this[kEncode]('bind', address);
+    const fd = this[kFd]('bind');
     const r = native.bind(fd, this.#sockaddr!, len);
     if (r < 0) throw errnoError(-r, 'bind', address);
   }
@@ -408,8 +409,8 @@ export class Socket implements Disposable {
    * @throws {OSError} EBADF, EOPNOTSUPP · {RangeError} backlog beyond a C int
    */
   listen(backlog?: number): void {
-    const fd = this[kFd]('listen');
     let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt('listen', 'backlog', backlog);
+    const fd = this[kFd]('listen');
     if (n < 0) n = 0;
     const r = native.listen(fd, n);
     if (r < 0) throw errnoError(-r, 'listen');
@@ -752,8 +753,8 @@ export class Socket implements Disposable {
       fl = toFlags('sendto', flagsOrAddress);
       addr = address;
     }
-    const fd = this[kFd]('sendto');
     const len = this.#encodeCached(addr);
+    const fd = this[kFd]('sendto');
     let deadline = -1;
     for (;;) {
       const r = native.sendto(fd, bytes, 0, bytes.byteLength, fl, this.#sockaddr!, len);

@@ -184,6 +184,10 @@ test('with a timeout, recv raises TimeoutError (test_socket: NetworkConnectionBe
 
 test('bad arguments are refused before any look-up', () => {
   assert.throws(() => socket.create_connection('localhost:80' as unknown as string[]), TypeError);
-  assert.throws(() => socket.create_connection(['localhost', 80, 0]), TypeError);
+  // Python unpacks `host, port = address`: a wrong length is its ValueError, RangeError here.
+  assert.throws(() => socket.create_connection(['localhost', 80, 0]),
+    { name: 'RangeError', message: 'create_connection(): too many values to unpack (expected 2)' });
+  assert.throws(() => socket.create_connection(['localhost']),
+    { name: 'RangeError', message: 'create_connection(): not enough values to unpack (expected 2, got 1)' });
   assert.throws(() => socket.create_connection(['nonexistent.invalid', 80]), socket.gaierror);
 });

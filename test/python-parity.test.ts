@@ -2,8 +2,10 @@
  * Corner cases where an audit against python3 found bsd-socket answering
  * differently, each checked here against python3 on this machine (the oracle):
  * a NUL inside a host name, connect_ex on a closed socket, reads of zero
- * bytes, getsockopt's buflen 0, fromfd of a negative descriptor, and timeouts
- * kept as whole nanoseconds. CPython's suite has no test of its own for these;
+ * bytes, getsockopt's buflen 0, fromfd of a negative descriptor, timeouts
+ * kept as whole nanoseconds, OSError(errno, strerror) choosing its subclass,
+ * create_connection's address unpacking, arguments checked before the
+ * descriptor, and twins called with MSG_DONTWAIT or MSG_ERRQUEUE. CPython's suite has no test of its own for these;
  * the behaviour is Modules/socketmodule.c's and Python/pytime.c's.
  */
 import test from 'node:test';
@@ -36,7 +38,7 @@ async function outcomeAsync(fn: () => Promise<unknown>): Promise<Outcome> {
 }
 
 function describe(e: unknown): Outcome {
-  if (e instanceof socket.OSError) return { err: 'OSError', errno: e.errno, message: e.message };
+  if (e instanceof socket.OSError) return { err: e.name, errno: e.errno, message: e.message };
   if (e instanceof Error) return { err: e.name, message: e.message };
   return { err: String(e) };
 }
@@ -199,5 +201,124 @@ print(json.dumps({'sock': sock, 'dflt': dflt}))`);
   } finally {
     socket.setdefaulttimeout(before);
     s.close();
+  }
+});
+
+test('OSError(errno, strerror) is the errno\'s subclass, as Python\'s constructor picks it (Objects/exceptions.c errnomap)', () => {
+  const errnos = [111, 11, 2, 1, 32, 104, 110, 4, 999];
+  const py = python<Array<[string, number, string]>>(`
+import json
+out = []
+for n in ${JSON.stringify(errnos)}:
+    e = OSError(n, 'x')
+    out.append([type(e).__name__, e.errno, str(e)])
+print(json.dumps(out))`);
+  const ours = errnos.map((n) => {
+    const e = new socket.OSError(n, 'x');
+    return [e.constructor.name, e.errno, e.message];
+  });
+  assert.deepEqual(ours, py);
+  // socket.error is OSError; the subclass is a real one for instanceof.
+  const refused = new socket.error(111, 'x');
+  assert.ok(refused instanceof socket.ConnectionRefusedError);
+  assert.ok(refused instanceof socket.ConnectionError);
+  // A subclass asked for by name stays that class.
+  assert.equal(new socket.TimeoutError(111, 'x').constructor, socket.TimeoutError);
+  // A message alone is a plain OSError with no errno.
+  const plain = new socket.OSError('boom');
+  assert.equal(plain.constructor, socket.OSError);
+  assert.equal(plain.errno, null);
+});
+
+test('a closed socket checks its arguments before its descriptor, as Python (bind, listen, sendto and the async twins)', async () => {
+  const py = python<string[]>(`
+import json, socket
+s = socket.socket(); s.close()
+u = socket.socket(socket.AF_UNIX); u.close()
+out = []
+def t(f):
+    try:
+        f(); out.append('ok')
+    except Exception as e:
+        out.append(type(e).__name__ + ('' if getattr(e, 'errno', None) is None else ' %d' % e.errno))
+t(lambda: s.bind(('127.0.0.1', 70000)))
+t(lambda: s.bind(('127.0.0.1',)))
+t(lambda: s.listen(2**31))
+t(lambda: s.sendto(b'a', ('127.0.0.1', 70000)))
+t(lambda: u.sendto(b'a', 'x' * 200))
+t(lambda: s.connect(('127.0.0.1', 70000)))
+t(lambda: s.bind(('127.0.0.1', 0)))
+print(json.dumps(out))`);
+  const s = socket.socket();
+  s.close();
+  const u = socket.socket(socket.AF_UNIX);
+  u.close();
+  const name = (o: Outcome): string => (o.errno === undefined || o.errno === null ? o.err! : `${o.err} ${o.errno}`);
+  const sync = [
+    outcome(() => s.bind(['127.0.0.1', 70000])),
+    outcome(() => s.bind(['127.0.0.1'])),
+    outcome(() => s.listen(2 ** 31)),
+    outcome(() => s.sendto(Buffer.from('a'), ['127.0.0.1', 70000])),
+    outcome(() => u.sendto(Buffer.from('a'), 'x'.repeat(200))),
+    outcome(() => s.connect(['127.0.0.1', 70000])),
+    outcome(() => s.bind(['127.0.0.1', 0])),
+  ].map(name);
+  const PY_TO_JS: Record<string, string> = { OverflowError: 'RangeError', ValueError: 'RangeError' };
+  assert.deepEqual(sync, py.map((p) => PY_TO_JS[p] ?? p));
+  // The async twins agree with their sync forms.
+  const twins = [
+    await outcomeAsync(() => s.async.sendto(Buffer.from('a'), ['127.0.0.1', 70000])),
+    await outcomeAsync(() => s.async.connect(['127.0.0.1', 70000])),
+    await outcomeAsync(() => s.async.connect(['127.0.0.1'])),
+    await outcomeAsync(() => s.async.sendmsg([Buffer.from('a')], [], 0, ['127.0.0.1', 70000])),
+    await outcomeAsync(() => s.async.connect(['127.0.0.1', 1])),
+  ].map(name);
+  assert.deepEqual(twins, ['RangeError', 'RangeError', 'TypeError', 'RangeError', 'OSError 9']);
+});
+
+test('a twin called with MSG_DONTWAIT or MSG_ERRQUEUE makes one attempt and raises BlockingIOError, as the sync call and Python', async () => {
+  const py = python<string[]>(`
+import json, socket
+a, b = socket.socketpair()
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+out = []
+for f in (lambda: a.recv(5, socket.MSG_DONTWAIT), lambda: c.recv(5, socket.MSG_ERRQUEUE)):
+    try:
+        f(); out.append('ok')
+    except OSError as e:
+        out.append('%s %d' % (type(e).__name__, e.errno))
+for x in (a, b, l, c, s): x.close()
+print(json.dumps(out))`);
+  const [a, b] = socket.socketpair();
+  const l = socket.socket();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  let c: socket.Socket | undefined;
+  let s: socket.Socket | undefined;
+  try {
+    l.bind(['127.0.0.1', 0]);
+    l.listen();
+    c = socket.create_connection(l.getsockname() as [string, number]);
+    [s] = l.accept();
+    u.bind(['127.0.0.1', 0]);
+    const label = (o: Outcome): string => o.err === undefined ? 'ok' : `${o.err} ${o.errno}`;
+    assert.deepEqual([label(outcome(() => a.recv(5, socket.MSG_DONTWAIT))), label(outcome(() => c!.recv(5, socket.MSG_ERRQUEUE)))], py);
+    const twins = [
+      await outcomeAsync(() => a.async.recv(5, socket.MSG_DONTWAIT)),
+      await outcomeAsync(() => a.async.recv_into(Buffer.alloc(5), 5, socket.MSG_DONTWAIT)),
+      await outcomeAsync(() => a.async.recvfrom(5, socket.MSG_DONTWAIT)),
+      await outcomeAsync(() => a.async.recvmsg(5, 0, socket.MSG_DONTWAIT)),
+      await outcomeAsync(() => c!.async.recv(5, socket.MSG_ERRQUEUE)),
+      await outcomeAsync(() => c!.async.recvmsg(5, 512, socket.MSG_ERRQUEUE)),
+      await outcomeAsync(() => u.async.recvmmsg(4, 100, socket.MSG_DONTWAIT)),
+    ].map(label);
+    assert.deepEqual(twins, Array(twins.length).fill(py[0]));
+    // With data queued the same call succeeds, and without the flag a twin still waits.
+    b.send(Buffer.from('hi'));
+    assert.equal((await a.async.recv(5, socket.MSG_DONTWAIT)).toString(), 'hi');
+    a.settimeout(0.2);
+    await assert.rejects(a.async.recv(5), socket.TimeoutError);
+  } finally {
+    closeAll(a, b, l, u, c, s);
   }
 });

@@ -6,6 +6,7 @@ import { OSError } from '../errors.js';
 import { toTimeout, typeName } from '../validate.js';
 import type { AddrInfo } from '../resolver.js';
 import { lookupStream } from './lookup.js';
+import { unpackMessage } from '../connect.js';
 import { isOptions, signalOf } from './options.js';
 
 /** Keyword-only arguments of create_connection, plus the AbortSignal. */
@@ -36,9 +37,10 @@ export function create_connection(address: readonly [string | null, number | str
     if (opts === undefined && src === undefined && isOptions(t)) [t, opts] = [undefined, t];
     const signal = signalOf('create_connection', opts);
     const allErrors = opts !== undefined && (opts as CreateConnectionOptions).all_errors === true;
-    if (!Array.isArray(address) || address.length !== 2) {
-      throw new TypeError(`create_connection(): address must be a (host, port) pair, not ${typeName(address)}`);
+    if (!Array.isArray(address)) {
+      throw new TypeError(`create_connection(): address must be an array [host, port], not ${typeName(address)}`);
     }
+    if (address.length !== 2) throw new RangeError(unpackMessage('create_connection', address.length));
     const [host, port] = address as [string | null, number | string];
     const tmo = t === undefined ? undefined : toTimeout(t);
     return lookupStream(host, port, signal).then((infos) => attempt(infos, tmo, src, allErrors, signal));

@@ -11,7 +11,7 @@
  */
 import type { Socket } from '../socket.js';
 import { adoptSocket, nbytesFor } from '../socket.js';
-import { MSG_DONTWAIT, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../constants.js';
+import { MSG_DONTWAIT, MSG_ERRQUEUE, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../constants.js';
 import { errnoError, timedOut } from '../errors.js';
 import { type SockAddr, decodeScratch, encodeAddress, hostNeedingLookup } from '../address.js';
 import { EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLOUT, now } from '../deadline.js';
@@ -99,6 +99,18 @@ function onTimer(op: { timedOut(): void }): void {
   op.timedOut();
 }
 
+/**
+ * Flags with which the caller asked not to wait: MSG_DONTWAIT itself, and
+ * MSG_ERRQUEUE, whose queue poll(2) reports as POLLERR rather than readable.
+ * Such a twin makes one attempt and rejects EAGAIN as BlockingIOError, as the
+ * sync call does.
+ */
+const NO_WAIT_FLAGS = MSG_DONTWAIT | (MSG_ERRQUEUE ?? 0);
+
+function wouldBlock(syscall: string): Promise<never> {
+  return Promise.reject(errnoError(EAGAIN, syscall));
+}
+
 /** The Op whose Promise is being made (Op.#capture reads it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let capturing: Op<any> | null = null;
@@ -121,6 +133,8 @@ abstract class Op<T> implements Waiter {
   #events = 0;
   /** Set by attempt() when it succeeded but saw the direction drained (a short stream read). */
   protected drained = false;
+  /** One attempt only (the caller's flags said not to wait): EAGAIN rejects. */
+  #noWait = false;
 
   constructor(fd: number, syscall: string) {
     this.fd = fd;
@@ -141,12 +155,18 @@ abstract class Op<T> implements Waiter {
     return AGAIN;
   }
 
+  /** Makes the Op a single attempt when the caller's `flags` say not to wait (NO_WAIT_FLAGS). */
+  noWaitIf(flags: number): this {
+    this.#noWait = (flags & NO_WAIT_FLAGS) !== 0;
+    return this;
+  }
+
   /** Tries now; waits on `events` of the view's watcher only if the call would block. */
   run(view: SocketAsync, events: number, deadline: number, signal: AbortSignal | undefined): Promise<T> {
     const w0 = view.currentWatcher;
     let v: T | Again = AGAIN;
     let tried = false;
-    if (w0 === null || !w0.shouldWait(events)) {
+    if (this.#noWait || w0 === null || !w0.shouldWait(events)) {
       try {
         v = this.attempt();
       } catch (e) {
@@ -161,6 +181,10 @@ abstract class Op<T> implements Waiter {
         }
         this.done();
         return Promise.resolve(v);
+      }
+      if (this.#noWait) {
+        this.done();
+        return wouldBlock(this.syscall);
       }
       tried = true;
     }
@@ -660,8 +684,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       if (given < 1) throw new TypeError(`${caller}() takes exactly one argument (0 given)`);
       const signal = signalOf(caller, options);
       const sock = this.#sock;
-      // connect_ex on a closed socket still checks the address, then resolves EBADF (#connectTo).
-      if (!ex) sock[kFd](caller);
+      // The address is checked (and looked up) before the descriptor, as in the sync
+      // connect and CPython; #connectTo then raises EBADF, or resolves it for connect_ex.
       const host = hostNeedingLookup(sock.family, address);
       if (host === null) return this.#connectTo(caller, ex, address, null, signal);
       return lookupHost(caller, host, sock.family, signal)
@@ -722,7 +746,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       // Op.run's first step, inline: no Op when the call succeeds at once.
       const w0 = this.#watcher;
       let tried = false;
-      if (w0 === null || !w0.shouldWait(READABLE)) {
+      const noWait = (fl & NO_WAIT_FLAGS) !== 0;
+      if (noWait || w0 === null || !w0.shouldWait(READABLE)) {
         const v = recvAttempt(fd, buf, n, dflags, copy, stream);
         if (v !== AGAIN) {
           if (w0 !== null) {
@@ -732,6 +757,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
           }
           return Promise.resolve(v);
         }
+        if (noWait) return wouldBlock('recv');
         tried = true;
       }
       const spare = this[kRecvFree];
@@ -764,7 +790,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       if (n === 0) return Promise.resolve(0);
       const sock = this.#sock;
       const fd = sock[kFd]('recv_into');
-      return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock.type === SOCK_STREAM).run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock.type === SOCK_STREAM).noWaitIf(fl).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -784,7 +810,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvfrom');
       const [buf, copy] = this.#rx(Math.max(n, 1));
-      return new RecvfromOp(fd, buf, n, fl | MSG_DONTWAIT, copy, sock[kScratch]())
+      return new RecvfromOp(fd, buf, n, fl | MSG_DONTWAIT, copy, sock[kScratch]()).noWaitIf(fl)
         .run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -806,7 +832,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const signal = signalOf('recvfrom_into', opts);
       const sock = this.#sock;
       const fd = sock[kFd]('recvfrom_into');
-      return new RecvfromIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock[kScratch]())
+      return new RecvfromIntoOp(fd, view, n, fl | MSG_DONTWAIT, sock[kScratch]()).noWaitIf(fl)
         .run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -827,7 +853,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const signal = signalOf('send', opts);
       const sock = this.#sock;
       const fd = sock[kFd]('send');
-      return new SendOp(fd, bytes, fl | MSG_DONTWAIT).run(this, WRITABLE, deadlineOf(sock), signal);
+      return new SendOp(fd, bytes, fl | MSG_DONTWAIT).noWaitIf(fl).run(this, WRITABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -853,7 +879,8 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const w0 = this.#watcher;
       let off = 0;
       let tried = false;
-      if (w0 === null || !w0.shouldWait(WRITABLE)) {
+      const noWait = (fl & NO_WAIT_FLAGS) !== 0;
+      if (noWait || w0 === null || !w0.shouldWait(WRITABLE)) {
         const total = bytes.byteLength;
         for (;;) {
           const r = native.send(fd, bytes, off, total - off, dflags);
@@ -868,6 +895,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
           }
           if (failed(r, 'sendall') === AGAIN) break;
         }
+        if (noWait) return wouldBlock('sendall');
         tried = true;
       }
       return new SendallOp(fd, bytes, dflags, off).wait(this, WRITABLE, deadline, signal, tried);
@@ -906,7 +934,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       }
       const signal = signalOf('sendto', opts);
       const sock = this.#sock;
-      sock[kFd]('sendto');
+      // The address before the descriptor, as the sync sendto and CPython.
       const host = hostNeedingLookup(sock.family, addr);
       if (host === null) return this.#sendto(bytes, fl, addr, null, signal);
       return lookupHost('sendto', host, sock.family, signal)
@@ -921,9 +949,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
     try {
       if (signal?.aborted) throw abortError(signal);
       const sock = this.#sock;
-      const fd = sock[kFd]('sendto');
       const [sa, len] = this.#encode('sendto', addr, packed);
-      return new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len).run(this, WRITABLE, deadlineOf(sock), signal);
+      const fd = sock[kFd]('sendto');
+      return new SendtoOp(fd, bytes, fl | MSG_DONTWAIT, sa, len).noWaitIf(fl).run(this, WRITABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -941,15 +969,16 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const [a, opts] = splitArgs<SendmsgArgs>(args);
       const signal = signalOf('sendmsg', opts);
       const sock = this.#sock;
-      sock[kFd]('sendmsg');
+      // The arguments before the descriptor, as the sync sendmsg and CPython.
       const host = a[3] === undefined || a[3] === null ? null : hostNeedingLookup(sock.family, a[3]);
       const go = (packed: Uint8Array | null): Promise<number> => {
         try {
           if (signal?.aborted) throw abortError(signal);
-          const fd = sock[kFd]('sendmsg');
           const op = prepareSendmsg(sock, a, packed === null ? undefined : (): Uint8Array => packed, true);
+          const fd = sock[kFd]('sendmsg');
+          const userFlags = op.flags;
           op.flags |= MSG_DONTWAIT;
-          return new SendmsgTwinOp(fd, op).run(this, WRITABLE, deadlineOf(sock), signal);
+          return new SendmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, WRITABLE, deadlineOf(sock), signal);
         } catch (e) {
           return Promise.reject(e);
         }
@@ -974,8 +1003,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvmsg');
       const op = prepareRecvmsg(sock, a);
+      const userFlags = op.flags;
       op.flags |= MSG_DONTWAIT;
-      return new RecvmsgTwinOp(fd, op, finishRecvmsg, 'recvmsg').run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvmsgTwinOp(fd, op, finishRecvmsg, 'recvmsg').noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -994,8 +1024,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvmsg_into');
       const op = prepareRecvmsgInto(sock, a);
+      const userFlags = op.flags;
       op.flags |= MSG_DONTWAIT;
-      return new RecvmsgTwinOp(fd, op, finishRecvmsgInto, 'recvmsg_into').run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvmsgTwinOp(fd, op, finishRecvmsgInto, 'recvmsg_into').noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -1165,8 +1196,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
           if (signal?.aborted) throw abortError(signal);
           const fd = sock[kFd]('sendmmsg');
           const op = prepareSendmmsg(sock, a, lookup, true);
+          const userFlags = op.flags;
           op.flags |= MSG_DONTWAIT;
-          return new SendmmsgTwinOp(fd, op).run(this, WRITABLE, deadlineOf(sock), signal);
+          return new SendmmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, WRITABLE, deadlineOf(sock), signal);
         } catch (e) {
           return Promise.reject(e);
         }
@@ -1200,8 +1232,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const op = prepareRecvmmsg(sock, a);
       const fd = sock[kFd]('recvmmsg');
+      const userFlags = op.flags;
       op.flags |= MSG_DONTWAIT;
-      return new RecvmmsgTwinOp(fd, op).run(this, READABLE, deadlineOf(sock), signal);
+      return new RecvmmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
     }
