@@ -32,6 +32,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 typedef struct reactor reactor;
@@ -42,6 +43,8 @@ typedef struct {
   int32_t slot;
   int fd;
   int events; /* the mask armed in libuv: UV_READABLE | UV_WRITABLE */
+  dev_t dev;  /* the file open() saw on fd: arm() refuses another one */
+  ino_t ino;
 } watcher;
 
 /* Readiness rounds (see flush): at most this many armed watchers are polled,
@@ -380,11 +383,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   watcher *w = calloc(1, sizeof *w);
   if (w == NULL) return bs_int(env, -ENOMEM);
   int flags = fcntl(fd, F_GETFL);
-  if (flags < 0) {
+  struct stat st;
+  if (flags < 0 || fstat(fd, &st) < 0) {
     int e = errno;
     free(w);
     return bs_int(env, -e);
   }
+  w->dev = st.st_dev;
+  w->ino = st.st_ino;
   int err = uv_poll_init_socket(r->loop, &w->poll, fd);
   if (err != 0) {
     free(w);
@@ -413,6 +419,14 @@ static napi_value js_arm(napi_env env, napi_callback_info info) {
   if (w == NULL || !bs_get_i32(env, argv[1], &events)) return NULL;
   events &= UV_READABLE | UV_WRITABLE;
   if (events == w->events) return bs_int(env, 0);
+  /* uv_poll_start only queues the change: libuv's epoll_ctl runs in the next
+   * loop iteration and abort()s if the descriptor is closed (EBADF) or is now
+   * another file (ENOENT). So check here that fd is still the file open() saw;
+   * stopping is always safe (libuv ignores errors of EPOLL_CTL_DEL). */
+  if (events != 0) {
+    struct stat st;
+    if (fstat(w->fd, &st) < 0 || st.st_dev != w->dev || st.st_ino != w->ino) return bs_int(env, -EBADF);
+  }
   int err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
   if (err == 0) set_armed(r, w, events);
   return bs_int(env, err);

@@ -25,6 +25,22 @@ export const kIoUnref: unique symbol = Symbol('bsd-socket.ioUnref');
  * detached (the async reactor stops its watcher and rejects waiters there).
  */
 export const kOnClose: unique symbol = Symbol('bsd-socket.onClose');
+/**
+ * Runs right before a descriptor number is closed by any path (a socket's
+ * close, its finalizer, module-level close(fd)). The async reactor registers
+ * here to drop a watcher left on that number: libuv abort()s when a watched
+ * descriptor it is about to (re)register has been closed.
+ */
+let descriptorClosing: ((fd: number) => void) | null = null;
+
+export function onDescriptorClosing(fn: (fd: number) => void): void {
+  descriptorClosing = fn;
+}
+
+export function descriptorWillClose(fd: number): void {
+  if (descriptorClosing !== null) descriptorClosing(fd);
+}
+
 /** `sock[kEncode](caller, address, lookup?)`: encodes into kSockaddr's buffer, returns the length. */
 export const kEncode: unique symbol = Symbol('bsd-socket.encode');
 

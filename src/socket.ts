@@ -18,7 +18,7 @@ import {
 import {
   EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, getdefaulttimeout, now, waitUntil,
 } from './deadline.js';
-import { kEncode, kFd, kIoRef, kIoUnref, kOnClose, kScratch, kSockaddr, kWait } from './internal.js';
+import { descriptorWillClose, kEncode, kFd, kIoRef, kIoUnref, kOnClose, kScratch, kSockaddr, kWait } from './internal.js';
 import { toBytes, toCInt, toFlags, toInt, toSize, toTimeout, toWritableBytes, typeName } from './validate.js';
 import { makefileFor, type MakefileOptions, type MakefileResult, type SocketFile } from './makefile.js';
 import {
@@ -39,6 +39,7 @@ interface Core {
 const finalizer = new FinalizationRegistry<Core>((core) => {
   if (core.fd < 0) return;
   const desc = describe(core, false, newScratch());
+  descriptorWillClose(core.fd);
   native.close(core.fd);
   core.fd = -1;
   process.emitWarning(`unclosed ${desc}`, 'ResourceWarning');
@@ -283,6 +284,8 @@ export class Socket implements Disposable {
     const fd = c.fd;
     c.fd = -1;
     finalizer.unregister(this);
+    // Another socket object may watch the same number (socket(fileno=...)).
+    descriptorWillClose(fd);
     const r = native.close(fd);
     // ECONNRESET on close is not an error worth raising (CPython bpo-30319).
     if (r < 0 && -r !== (osErrno.ECONNRESET ?? -1)) throw errnoError(-r, 'close');
@@ -958,6 +961,7 @@ export function close(fd: number): void {
     throw new TypeError(`close(): fd must be an integer, not ${typeName(fd)}`);
   }
   if (fd < 0 || fd > 0x7fffffff) throw errnoError(EBADF, 'close');
+  descriptorWillClose(fd);
   const r = native.close(fd);
   if (r < 0) throw errnoError(-r, 'close');
 }

@@ -18,6 +18,7 @@
  */
 import { native } from '../native.js';
 import { errnoError } from '../errors.js';
+import { onDescriptorClosing } from '../internal.js';
 import { constants as osConstants } from 'node:os';
 
 /** libuv's UV_READABLE / UV_WRITABLE. */
@@ -436,6 +437,12 @@ export function openWatcher(fd: number, alive: () => boolean): Watcher {
   byFd.set(fd, w);
   return w;
 }
+
+// A descriptor closed by any path first loses its watcher, whose waiters get EBADF.
+onDescriptorClosing((fd) => {
+  const w = byFd.get(fd);
+  if (w !== undefined) w.close();
+});
 
 /** Closes a watcher whose socket was garbage-collected (it had no waiters: they keep it alive). */
 export const watcherFinalizer = new FinalizationRegistry<Watcher>((w) => w.close());
