@@ -21,6 +21,20 @@
 
 /* Python's SOCKLEN_T_LIMIT: the largest control length we hand the kernel. */
 #define SOCKLEN_LIMIT 0x7fffffff
+/* The most buffers a gather list may have before any allocation (UIO_MAXIOV
+ * is 1024; the kernel answers EMSGSIZE above it). */
+#define MAX_IOV_FETCH (1u << 20)
+
+/* Whether v is a bytes-like object (no pointer taken, no JS run): lets the
+ * element passes fail at the first bad element instead of after all. */
+static bool is_bytes_like(napi_env env, napi_value v) {
+  bool is = false;
+  if (napi_is_buffer(env, v, &is) == napi_ok && is) return true;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) return true;
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) return true;
+  return napi_is_arraybuffer(env, v, &is) == napi_ok && is;
+}
+
 /* Stack room before falling back to malloc (iovecs, control bytes). */
 #define STACK_IOV 16
 #define STACK_CONTROL 512
@@ -147,6 +161,12 @@ static bool get_iovecs(napi_env env, napi_value v, struct iovec *stack, size_t s
   }
   uint32_t count;
   if (napi_get_array_length(env, v, &count) != napi_ok) return false;
+  /* A bound on the allocation only: the kernel refuses more than UIO_MAXIOV
+   * (1024) buffers itself, with EMSGSIZE. */
+  if (count > MAX_IOV_FETCH) {
+    napi_throw_range_error(env, NULL, "native: too many buffers");
+    return false;
+  }
   if (count > stack_n) {
     *iov = malloc(sizeof(struct iovec) * count);
     if (*iov == NULL) {
@@ -166,7 +186,13 @@ static bool get_iovecs(napi_env env, napi_value v, struct iovec *stack, size_t s
     return false;
   }
   bool ok = true;
-  for (uint32_t i = 0; ok && i < count; i++) ok = napi_get_element(env, v, i, &vals[i]) == napi_ok;
+  for (uint32_t i = 0; ok && i < count; i++) {
+    ok = napi_get_element(env, v, i, &vals[i]) == napi_ok;
+    if (ok && !is_bytes_like(env, vals[i])) {
+      napi_throw_type_error(env, NULL, "native: expected a bytes-like object");
+      ok = false;
+    }
+  }
   for (uint32_t i = 0; ok && i < count; i++) {
     void *p;
     size_t len;
@@ -338,6 +364,19 @@ static int push_items(napi_env env, struct msghdr *msg, napi_value out) {
     for (uint32_t k = 0; k < 3; k++)
       if (napi_set_element(env, item, k, parts[k]) != napi_ok) return -2;
     if (napi_set_element(env, out, n++, item) != napi_ok) return -2;
+    /* A frozen, sealed or read-only array ignores the set without throwing:
+     * the received descriptors would go unreported (and leak). */
+    uint32_t out_len;
+    napi_value got;
+    bool same = false;
+    if (napi_get_array_length(env, out, &out_len) != napi_ok || out_len < n ||
+        napi_get_element(env, out, n - 1, &got) != napi_ok ||
+        napi_strict_equals(env, got, item, &same) != napi_ok || !same) {
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && !pending)
+        napi_throw_type_error(env, NULL, "native: the ancillary output array is not writable");
+      return -2;
+    }
   }
   return status;
 }
@@ -391,7 +430,8 @@ static napi_value js_recvmsg(napi_env env, napi_callback_info info) {
         return NULL;
       }
     }
-    memset(cbuf, 0, (size_t)ancbufsize);
+    /* Not zeroed (a 2 GiB ancbufsize would be touched in full): the kernel
+     * writes msg_controllen bytes, and the walk reads no further. */
   }
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
@@ -523,7 +563,7 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     if (is_array && napi_get_array_length(env, vals[j], &k) != napi_ok) goto done;
     /* A bound on the allocation only; the kernel refuses more than
      * UIO_MAXIOV buffers itself (EMSGSIZE). */
-    if (k > (1u << 20)) {
+    if (k > MAX_IOV_FETCH || total_iov + k > MAX_IOV_FETCH) {
       napi_throw_range_error(env, NULL, "native: sendmmsg message has too many buffers");
       goto done;
     }
@@ -546,6 +586,10 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     }
     for (size_t e = 0; e < nbufs[j]; e++) {
       if (napi_get_element(env, vals[j], (uint32_t)e, &evals[first[j] + e]) != napi_ok) goto done;
+      if (!is_bytes_like(env, evals[first[j] + e])) {
+        napi_throw_type_error(env, NULL, "native: expected a bytes-like object");
+        goto done;
+      }
     }
   }
   /* Pass 3: pointers only, no JS from here to the system call. */

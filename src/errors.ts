@@ -153,6 +153,12 @@ export function errnoError(errno: number, syscall?: string, filename?: unknown):
   return new Cls(errno, native.strerror(errno), options);
 }
 
+/** An error of node:fs (errno negative, `code` 'EBADF') as the OSError Python would raise; others unchanged. */
+export function fromFsError(e: unknown, syscall: string): unknown {
+  const errno = (e as { errno?: unknown } | null)?.errno;
+  return typeof errno === 'number' && errno < 0 ? errnoError(-errno, syscall) : e;
+}
+
 /** The error of a deadline that passed: `TimeoutError('timed out')`, errno null. */
 export function timedOut(syscall?: string): TimeoutError {
   return new TimeoutError('timed out', undefined, syscall === undefined ? {} : { syscall });

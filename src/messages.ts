@@ -17,8 +17,8 @@ import { native } from './native.js';
 import {
   MSG_CMSG_CLOEXEC, MSG_DONTWAIT, MSG_WAITFORONE, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET,
 } from './constants.js';
-import { OSError, errnoError } from './errors.js';
-import { EAGAIN, EBADF, EINTR, EWOULDBLOCK, POLLIN, POLLOUT } from './deadline.js';
+import { OSError, errnoError, fromFsError, timedOut } from './errors.js';
+import { EAGAIN, EBADF, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, now, waitUntil } from './deadline.js';
 import { kEncode, kFd, kScratch, kSockaddr, kWait } from './internal.js';
 import { toBytes, toCInt, toFlags, toInt, typeName } from './validate.js';
 
@@ -516,6 +516,22 @@ export function sendBySendSetup(op: SendfileOp): { seekable: boolean; buf: Buffe
 }
 
 /**
+ * One read(2)/pread(2) of the file for the send fallback; node:fs errors become
+ * OSError, and a non-blocking file that has nothing yet is waited for (under `limit`).
+ */
+function readFileChunk(fd: number, buf: Buffer, want: number, position: number | null, limit: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, 0, want, position);
+    } catch (e) {
+      const err = fromFsError(e, 'read');
+      if (!(err instanceof OSError) || (err.errno !== EAGAIN && err.errno !== EWOULDBLOCK)) throw err;
+      waitUntil(fd, POLLIN, limit, 'sendfile');
+    }
+  }
+}
+
+/**
  * The fallback (Python's `_sendfile_use_send`): read(2)/pread(2) into one
  * buffer and send(2) it, all under one deadline. Seekable files are read
  * from `offset` and left positioned after the last byte sent.
@@ -526,13 +542,21 @@ export function sendfileUsingSend(sock: Socket, ...args: SendfileArgs): number {
   const fd = sock[kFd]('sendfile');
   const { seekable, buf } = sendBySendSetup(op);
   let total = 0;
-  let deadline = -1;
+  // The timeout bounds the whole transfer, reads of the file included: a pipe,
+  // FIFO or socket as the file can wait (or never end), so it is polled first.
+  const t = sock.gettimeout();
+  const limit = t !== null && t > 0 ? now() + t * 1000 : Infinity;
+  let deadline = limit === Infinity ? -1 : limit;
   try {
     for (;;) {
       let want = buf.length;
       if (op.count !== null) want = Math.min(op.count - total, want);
       if (want <= 0) break;
-      const n = readSync(op.fileFd, buf, 0, want, seekable ? op.offset + total : null);
+      if (limit !== Infinity) {
+        if (now() >= limit) throw timedOut('sendfile');
+        if (!seekable) waitUntil(op.fileFd, POLLIN, limit, 'sendfile');
+      }
+      const n = readFileChunk(op.fileFd, buf, want, seekable ? op.offset + total : null, limit);
       if (n === 0) break;
       let sent = 0;
       while (sent < n) {

@@ -8,6 +8,7 @@ checkNoLeaks();
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const addon: any = createRequire(import.meta.url)('../../build/Release/bsd_socket.node');
@@ -250,6 +251,63 @@ test('sendmmsg: a getter in a later message cannot leave a stale pointer to an e
     assert.equal(sent, 2);
     assert.equal(b.recv(64).length, 0, 'the detached first message is sent empty, not from freed memory');
     assert.equal(b.recv(64).toString(), 'second');
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+// Found by fuzzing the addon (2026-12-06).
+
+test('recvmsg: an ancillary output array that ignores writes fails the call and closes the received descriptors', () => {
+  const pair = new Int32Array(2);
+  assert.equal(addon.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, 0, pair), 0);
+  const [rx, tx] = [pair[0]!, pair[1]!];
+  try {
+    const count = (): number => readdirSync('/proc/self/fd').length;
+    for (const make of [() => Object.freeze([]), () => Object.seal([]), () => Object.preventExtensions([]),
+      () => { const a: unknown[] = []; Object.defineProperty(a, 0, { value: 1, writable: false }); return a; }]) {
+      // Three descriptors (of rx itself) in flight.
+      assert.equal(addon.sendmsg(tx, [Buffer.from('x')], [socket.SOL_SOCKET, socket.SCM_RIGHTS, new Int32Array([rx, rx, rx])], 0, null, 0), 1);
+      const before = count();
+      assert.throws(() => addon.recvmsg(rx, [Buffer.alloc(10)], 64, 0, Buffer.alloc(136), new Int32Array(2), make()),
+        { name: 'TypeError', message: 'native: the ancillary output array is not writable' });
+      assert.equal(count(), before, 'the received descriptors were closed');
+    }
+  } finally {
+    addon.close(rx);
+    addon.close(tx);
+  }
+});
+
+test('gather lists are checked element by element: a hole fails at once, and a huge list before any allocation', () => {
+  const holes: unknown[] = [];
+  holes.length = 1e8; // a hundred million holes, one allocation of nothing
+  const rss = process.memoryUsage.rss();
+  assert.throws(() => addon.sendmsg(0, holes, null, 0, null, 0), RangeError); // past the cap: nothing fetched
+  const some: unknown[] = [Buffer.alloc(1)];
+  some.length = 1 << 20;
+  assert.throws(() => addon.sendmsg(0, some, null, 0, null, 0), { name: 'TypeError', message: 'native: expected a bytes-like object' });
+  assert.throws(() => addon.recvmsg(0, some, 0, 0, Buffer.alloc(136), new Int32Array(2), []), TypeError);
+  // sendmmsg: every payload refers to the same sparse list; the total is capped.
+  const sparse: unknown[] = [];
+  sparse.length = 1 << 20;
+  assert.throws(() => addon.sendmmsg(0, Array(1024).fill(sparse), null, null, 0, new Int32Array(1024), 1024),
+    { name: 'RangeError', message: 'native: sendmmsg message has too many buffers' });
+  assert.throws(() => addon.sendmmsg(0, [sparse], null, null, 0, new Int32Array(1), 1), TypeError);
+  // Nothing above held more than a few MB.
+  assert.ok(process.memoryUsage.rss() - rss < 256 * 2 ** 20, 'no allocation in proportion to the holes');
+});
+
+test('recvmsg with a huge ancbufsize does not touch the whole control buffer (CPython only mallocs it)', () => {
+  const [a, b] = socket.socketpair();
+  try {
+    a.setblocking(false);
+    const before = process.resourceUsage().maxRSS; // KiB
+    assert.throws(() => a.recvmsg(1, 2 ** 31 - 1), socket.BlockingIOError);
+    assert.throws(() => socket.recv_fds(a, 1, 5e8), socket.BlockingIOError);
+    // Zeroing 2 GiB would have committed it: the peak would have grown by ~2 GiB.
+    assert.ok(process.resourceUsage().maxRSS - before < 512 * 1024, 'the control buffer was not committed');
   } finally {
     a.close();
     b.close();

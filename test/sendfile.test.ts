@@ -10,6 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -259,6 +260,51 @@ test('sendfile on a Unix stream socket and over a FileHandle and the send fallba
     a.shutdown(socket.SHUT_WR);
     const got = (await peer.done) as { length: number; sha256: string };
     assert.deepEqual(got, { length: 301000, sha256: sha(FILEDATA.subarray(7, 301007)) });
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+// Found by fuzzing (2026-12-06): the send fallback's reads of the file were not bounded by the timeout.
+
+test('the timeout bounds reads of a non-regular file too: an empty FIFO times out instead of blocking forever', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bsd-fifo-'));
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const fd = openSync(fifo, 'r+'); // O_RDWR: the open does not wait for a writer, and nobody writes
+  const [a, b] = socket.socketpair();
+  try {
+    b.settimeout(0.3);
+    assert.throws(() => b.sendfile(fd), (e: unknown) => e instanceof socket.TimeoutError && e.errno === null);
+    await assert.rejects(b.async.sendfile(fd), socket.TimeoutError);
+  } finally {
+    closeSync(fd);
+    a.close();
+    b.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file that never ends (the peer socket itself) is bounded by the timeout', () => {
+  const [a, b] = socket.socketpair();
+  try {
+    b.settimeout(0.3);
+    b.send(Buffer.from('data'));
+    // b reads from a what it sends to a: an endless loop without the deadline.
+    assert.throws(() => b.sendfile(a.fileno()), socket.TimeoutError);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('a bad file descriptor is OSError EBADF from both forms, not a node:fs Error', async () => {
+  const [a, b] = socket.socketpair();
+  try {
+    const isEBADF = (e: unknown): boolean => e instanceof socket.OSError && e.errno === 9;
+    assert.throws(() => b.sendfile(99999), isEBADF);
+    await assert.rejects(b.async.sendfile(99999), isEBADF);
   } finally {
     a.close();
     b.close();

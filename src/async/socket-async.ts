@@ -12,9 +12,9 @@
 import type { Socket } from '../socket.js';
 import { adoptSocket, nbytesFor } from '../socket.js';
 import { MSG_DONTWAIT, MSG_ERRQUEUE, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../constants.js';
-import { errnoError, timedOut } from '../errors.js';
+import { errnoError, fromFsError, timedOut } from '../errors.js';
 import { type SockAddr, decodeScratch, encodeAddress, hostNeedingLookup } from '../address.js';
-import { EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLOUT, now } from '../deadline.js';
+import { EAGAIN, EBADF, EINPROGRESS, EINTR, EWOULDBLOCK, POLLIN, POLLOUT, now } from '../deadline.js';
 import { kFd, kOnClose, kScratch } from '../internal.js';
 import { native } from '../native.js';
 import { toBytes, toFlags, toSize, toWritableBytes, typeName } from '../validate.js';
@@ -1110,6 +1110,9 @@ export class SocketAsync implements AsyncIterable<Buffer> {
         let want = buf.length;
         if (op.count !== null) want = Math.min(op.count - total, want);
         if (want <= 0) break;
+        // A pipe, FIFO or socket as the file may have nothing to read for a long
+        // time: a read blocked on the thread pool could not be given up, so wait first.
+        if (!seekable) await this.#fileReadable(op.fileFd, deadline, signal);
         const n = await this.#readFile(op.fileFd, buf, want, seekable ? op.offset + total : null, deadline, signal);
         if (n === 0) break;
         if (signal?.aborted) throw abortError(signal);
@@ -1124,6 +1127,30 @@ export class SocketAsync implements AsyncIterable<Buffer> {
     } finally {
       if (total > 0 && seekable) mnative.lseek(op.fileFd, op.offset + total, SEEK_SET);
     }
+  }
+
+  /**
+   * Resolves when a non-seekable file is readable (or at EOF/hang-up), checking
+   * with poll(2) and a timeout of 0 at growing intervals (1 to 50 ms): the file
+   * may be a descriptor the reactor already watches (the peer socket), so no
+   * second watcher is opened. Rejects at the deadline, on abort or on close.
+   */
+  #fileReadable(fileFd: number, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let delay = 1;
+      const check = (): void => {
+        if (signal?.aborted) return reject(abortError(signal));
+        if (this.#sock.fileno() < 0) return reject(errnoError(EBADF, 'sendfile'));
+        const r = native.poll(fileFd, POLLIN, 0);
+        if (r > 0) return resolve();
+        if (r < 0 && -r !== EINTR) return reject(errnoError(-r, 'poll'));
+        const left = deadline >= 0 ? deadline - now() : Infinity;
+        if (left <= 0) return reject(timedOut('sendfile'));
+        setTimeout(check, Math.max(1, Math.min(delay, left)));
+        delay = Math.min(delay * 2, 50);
+      };
+      check();
+    });
   }
 
   /** One read of the file on the thread pool, given up on (not cancelled) at the deadline, abort or close. */
@@ -1150,7 +1177,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       };
       if (deadline >= 0) timer = setTimeout(() => finish(timedOut('sendfile')), Math.max(1, Math.ceil(deadline - now())));
       signal?.addEventListener('abort', onAbort, { once: true });
-      fsRead(fileFd, buf, 0, want, position, (err, n) => finish(err, n));
+      fsRead(fileFd, buf, 0, want, position, (err, n) => finish(err === null ? null : fromFsError(err, 'read'), n));
     });
   }
 
