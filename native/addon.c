@@ -33,9 +33,19 @@ bool bs_get_u32(napi_env env, napi_value v, uint32_t *out) {
 }
 
 bool bs_get_i64(napi_env env, napi_value v, int64_t *out) {
-  if (napi_get_value_int64(env, v, out) == napi_ok) return true;
-  napi_throw_type_error(env, NULL, "native: expected a number");
-  return false;
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "native: expected a number");
+    return false;
+  }
+  /* napi_get_value_int64 would make NaN and the infinities 0 and truncate
+   * fractions: refuse them (and anything past 2^53, which is not exact). */
+  if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != (double)(int64_t)d) {
+    napi_throw_range_error(env, NULL, "native: expected an integer");
+    return false;
+  }
+  *out = (int64_t)d;
+  return true;
 }
 
 bool bs_get_fd(napi_env env, napi_value v, int *out) {

@@ -40,6 +40,13 @@ static inline bool bs_to_i32(napi_env env, double d, int32_t *out) {
   return true;
 }
 
+/* A boolean, or a TypeError (napi_get_value_bool fails without throwing). */
+static inline bool bs_get_bool(napi_env env, napi_value v, bool *out) {
+  if (napi_get_value_bool(env, v, out) == napi_ok) return true;
+  napi_throw_type_error(env, NULL, "native: expected a boolean");
+  return false;
+}
+
 static inline bool bs_to_fd(napi_env env, double d, int *out) {
   int32_t fd;
   if (!bs_to_i32(env, d, &fd)) return false;

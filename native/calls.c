@@ -313,7 +313,7 @@ static napi_value js_set_nonblocking(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 2);
   int32_t fd;
   bool on;
-  if (!bs_get_i32(env, argv[0], &fd) || napi_get_value_bool(env, argv[1], &on) != napi_ok)
+  if (!bs_get_i32(env, argv[0], &fd) || !bs_get_bool(env, argv[1], &on))
     return NULL;
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0) return bs_int(env, -errno);
@@ -336,7 +336,7 @@ static napi_value js_set_inheritable(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 2);
   int32_t fd;
   bool on;
-  if (!bs_get_i32(env, argv[0], &fd) || napi_get_value_bool(env, argv[1], &on) != napi_ok)
+  if (!bs_get_i32(env, argv[0], &fd) || !bs_get_bool(env, argv[1], &on))
     return NULL;
   int fl = fcntl(fd, F_GETFD);
   if (fl < 0) return bs_int(env, -errno);

@@ -10,10 +10,13 @@
 static napi_value js_poll(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   int fd;
-  int32_t events, timeout;
+  int32_t events;
+  int64_t timeout;
   if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &events) ||
-      !bs_get_i32(env, argv[2], &timeout))
+      !bs_get_i64(env, argv[2], &timeout))
     return NULL;
+  /* A C int of milliseconds: larger values would wrap to "forever". */
+  if (timeout > INT32_MAX) BS_THROW_RANGE(env, "native: poll timeout out of range");
   struct pollfd p = {.fd = fd, .events = (short)events, .revents = 0};
   int r = poll(&p, 1, timeout < 0 ? -1 : timeout);
   if (r < 0) return bs_int(env, -errno);

@@ -450,7 +450,7 @@ static napi_value js_ref(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   reactor *r = self(env, info, &argc, argv);
   bool on;
-  if (r == NULL || argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return NULL;
+  if (r == NULL || argc < 1 || !bs_get_bool(env, argv[0], &on)) return NULL;
   apply_ref(r, on);
   return bs_undefined(env);
 }

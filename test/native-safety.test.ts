@@ -313,3 +313,24 @@ test('recvmsg with a huge ancbufsize does not touch the whole control buffer (CP
     b.close();
   }
 });
+
+test('integers read by the addon refuse NaN, the infinities and fractions; booleans must be booleans; poll timeouts fit a C int', () => {
+  for (const bad of [NaN, Infinity, -Infinity, 1.5]) {
+    assert.throws(() => addon.cmsg_len(bad), { name: 'RangeError', message: 'native: expected an integer' });
+    assert.throws(() => addon.cmsg_space(bad), RangeError);
+  }
+  assert.equal(addon.cmsg_len(8), socket.CMSG_LEN(8));
+  assert.throws(() => addon.poll(0, 1, 2 ** 31), { name: 'RangeError', message: 'native: poll timeout out of range' });
+  const pair = new Int32Array(2);
+  assert.equal(addon.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, 0, pair), 0);
+  try {
+    for (const bad of [1, 0, 'true', null, undefined, NaN]) {
+      assert.throws(() => addon.set_nonblocking(pair[0], bad), { name: 'TypeError', message: 'native: expected a boolean' });
+      assert.throws(() => addon.set_inheritable(pair[0], bad), TypeError);
+    }
+    assert.equal(addon.get_nonblocking(pair[0]), 0, 'nothing was changed');
+  } finally {
+    addon.close(pair[0]);
+    addon.close(pair[1]);
+  }
+});
