@@ -196,6 +196,8 @@ static napi_value js_inet_pton(napi_env env, napi_callback_info info) {
   if (napi_get_value_string_utf8(env, argv[1], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
   if (n >= sizeof text - 1) return bs_null(env);
+  /* An embedded NUL would make inet_pton read a prefix: not an address. */
+  if (strlen(text) != n) return bs_null(env);
   unsigned char out[16];
   int r = inet_pton(family, text, out);
   if (r < 0) return bs_int(env, -errno);

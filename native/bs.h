@@ -36,6 +36,10 @@ static inline bool bs_to_i32(napi_env env, double d, int32_t *out) {
     napi_throw_range_error(env, NULL, "native: value out of 32-bit range");
     return false;
   }
+  if (d != (double)(int64_t)d) { /* a fraction (NaN failed the range test) */
+    napi_throw_range_error(env, NULL, "native: expected an integer");
+    return false;
+  }
   *out = d < 0 ? (int32_t)d : (int32_t)(uint32_t)d;
   return true;
 }

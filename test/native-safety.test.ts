@@ -320,6 +320,11 @@ test('integers read by the addon refuse NaN, the infinities and fractions; boole
     assert.throws(() => addon.cmsg_space(bad), RangeError);
   }
   assert.equal(addon.cmsg_len(8), socket.CMSG_LEN(8));
+  // The 32-bit reader (descriptors, flags, events) refuses fractions too.
+  assert.throws(() => addon.poll(0, 1.5, 0), { name: 'RangeError', message: 'native: expected an integer' });
+  // An embedded NUL is not an address (inet_pton would read the prefix).
+  assert.equal(addon.inet_pton(socket.AF_INET, '127.0.0.1\0junk'), null);
+  assert.deepEqual([...addon.inet_pton(socket.AF_INET, '127.0.0.1')], [127, 0, 0, 1]);
   assert.throws(() => addon.poll(0, 1, 2 ** 31), { name: 'RangeError', message: 'native: poll timeout out of range' });
   const pair = new Int32Array(2);
   assert.equal(addon.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, 0, pair), 0);
