@@ -57,6 +57,14 @@ bool bs_get_fd(napi_env env, napi_value v, int *out) {
   return bs_to_fd(env, d, out);
 }
 
+bool bs_is_bytes(napi_env env, napi_value v) {
+  bool is = false;
+  if (napi_is_buffer(env, v, &is) == napi_ok && is) return true;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) return true;
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) return true;
+  return napi_is_arraybuffer(env, v, &is) == napi_ok && is;
+}
+
 bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
   /* Any ArrayBufferView (Buffer, Uint8Array, other typed arrays, DataView):
    * napi_get_buffer_info gives its bytes and byte length in one call, without

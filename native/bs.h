@@ -67,6 +67,9 @@ bool bs_get_u32(napi_env env, napi_value v, uint32_t *out);
 bool bs_get_i64(napi_env env, napi_value v, int64_t *out);
 bool bs_get_fd(napi_env env, napi_value v, int *out);
 /* Any TypedArray, DataView or ArrayBuffer: pointer and byte length. */
+/* Whether v is one of the bytes-like kinds bs_get_bytes accepts, taking no
+ * pointer (lets a list fail at its first bad element before any is pinned). */
+bool bs_is_bytes(napi_env env, napi_value v);
 bool bs_get_bytes(napi_env env, napi_value v, void **data, size_t *len);
 /* Like bs_get_bytes, but null/undefined gives data=NULL, len=0. */
 bool bs_get_bytes_or_null(napi_env env, napi_value v, void **data, size_t *len);

@@ -25,16 +25,6 @@
  * is 1024; the kernel answers EMSGSIZE above it). */
 #define MAX_IOV_FETCH (1u << 20)
 
-/* Whether v is a bytes-like object (no pointer taken, no JS run): lets the
- * element passes fail at the first bad element instead of after all. */
-static bool is_bytes_like(napi_env env, napi_value v) {
-  bool is = false;
-  if (napi_is_buffer(env, v, &is) == napi_ok && is) return true;
-  if (napi_is_typedarray(env, v, &is) == napi_ok && is) return true;
-  if (napi_is_dataview(env, v, &is) == napi_ok && is) return true;
-  return napi_is_arraybuffer(env, v, &is) == napi_ok && is;
-}
-
 /* Stack room before falling back to malloc (iovecs, control bytes). */
 #define STACK_IOV 16
 #define STACK_CONTROL 512
@@ -188,7 +178,7 @@ static bool get_iovecs(napi_env env, napi_value v, struct iovec *stack, size_t s
   bool ok = true;
   for (uint32_t i = 0; ok && i < count; i++) {
     ok = napi_get_element(env, v, i, &vals[i]) == napi_ok;
-    if (ok && !is_bytes_like(env, vals[i])) {
+    if (ok && !bs_is_bytes(env, vals[i])) {
       napi_throw_type_error(env, NULL, "native: expected a bytes-like object");
       ok = false;
     }
@@ -586,7 +576,7 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     }
     for (size_t e = 0; e < nbufs[j]; e++) {
       if (napi_get_element(env, vals[j], (uint32_t)e, &evals[first[j] + e]) != napi_ok) goto done;
-      if (!is_bytes_like(env, evals[first[j] + e])) {
+      if (!bs_is_bytes(env, evals[first[j] + e])) {
         napi_throw_type_error(env, NULL, "native: expected a bytes-like object");
         goto done;
       }

@@ -107,6 +107,13 @@ function onTimer(op: { timedOut(): void }): void {
  */
 const NO_WAIT_FLAGS = MSG_DONTWAIT | (MSG_ERRQUEUE ?? 0);
 
+/** Adds MSG_DONTWAIT to a prepared op's flags; returns the caller's own flags (for noWaitIf). */
+function dontWait(op: { flags: number }): number {
+  const own = op.flags;
+  op.flags = own | MSG_DONTWAIT;
+  return own;
+}
+
 function wouldBlock(syscall: string): Promise<never> {
   return Promise.reject(errnoError(EAGAIN, syscall));
 }
@@ -976,8 +983,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
           if (signal?.aborted) throw abortError(signal);
           const op = prepareSendmsg(sock, a, packed === null ? undefined : (): Uint8Array => packed, true);
           const fd = sock[kFd]('sendmsg');
-          const userFlags = op.flags;
-          op.flags |= MSG_DONTWAIT;
+          const userFlags = dontWait(op);
           return new SendmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, WRITABLE, deadlineOf(sock), signal);
         } catch (e) {
           return Promise.reject(e);
@@ -1003,8 +1009,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvmsg');
       const op = prepareRecvmsg(sock, a);
-      const userFlags = op.flags;
-      op.flags |= MSG_DONTWAIT;
+      const userFlags = dontWait(op);
       return new RecvmsgTwinOp(fd, op, finishRecvmsg, 'recvmsg').noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -1024,8 +1029,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const fd = sock[kFd]('recvmsg_into');
       const op = prepareRecvmsgInto(sock, a);
-      const userFlags = op.flags;
-      op.flags |= MSG_DONTWAIT;
+      const userFlags = dontWait(op);
       return new RecvmsgTwinOp(fd, op, finishRecvmsgInto, 'recvmsg_into').noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
@@ -1223,8 +1227,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
           if (signal?.aborted) throw abortError(signal);
           const fd = sock[kFd]('sendmmsg');
           const op = prepareSendmmsg(sock, a, lookup, true);
-          const userFlags = op.flags;
-          op.flags |= MSG_DONTWAIT;
+          const userFlags = dontWait(op);
           return new SendmmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, WRITABLE, deadlineOf(sock), signal);
         } catch (e) {
           return Promise.reject(e);
@@ -1259,8 +1262,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       const sock = this.#sock;
       const op = prepareRecvmmsg(sock, a);
       const fd = sock[kFd]('recvmmsg');
-      const userFlags = op.flags;
-      op.flags |= MSG_DONTWAIT;
+      const userFlags = dontWait(op);
       return new RecvmmsgTwinOp(fd, op).noWaitIf(userFlags).run(this, READABLE, deadlineOf(sock), signal);
     } catch (e) {
       return Promise.reject(e);
