@@ -131,9 +131,38 @@ function compileC(): string | null {
   return errors.length === 0 ? null : `C build failed: ${errors.join('; ')}`;
 }
 
+/** The directory holding node_api.h: the one node-gyp built the addon against, else the running Node's. */
+function nodeApiHeaders(): string | null {
+  const dirs: string[] = [];
+  const gypi = path.join(root, 'build', 'config.gypi');
+  const m = existsSync(gypi) ? /"nodedir":\s*"([^"]+)"/.exec(readFileSync(gypi, 'utf8')) : null;
+  if (m !== null) dirs.push(path.join(m[1]!, 'include', 'node'));
+  dirs.push(path.resolve(path.dirname(process.execPath), '..', 'include', 'node'));
+  return dirs.find((d) => existsSync(path.join(d, 'node_api.h'))) ?? null;
+}
+
+/** Builds every bench/napi/*.c into bench/c/bin/<name>.node (bench-only addons); null or the error. */
+function compileNodeApi(): string | null {
+  const include = nodeApiHeaders();
+  if (include === null) return 'Node-API headers (node_api.h) not found';
+  const src = path.join(benchSrc, 'napi');
+  const bin = path.join(benchSrc, 'c', 'bin');
+  mkdirSync(bin, { recursive: true });
+  const cc = process.env['CC'] ?? 'cc';
+  for (const f of readdirSync(src).filter((x) => x.endsWith('.c')).sort()) {
+    const out = path.join(bin, `${f.slice(0, -2)}.node`);
+    const args = ['-O2', '-Wall', '-Wextra', '-std=c11', '-shared', '-fPIC', `-I${include}`, '-o', out, path.join(src, f)];
+    const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
+    if (r.error !== undefined) return `${cc}: ${r.error.message}`;
+    if (r.status !== 0) return `${f}: exit ${String(r.status ?? r.signal)} ${r.stderr.trim()}`.trim();
+  }
+  return null;
+}
+
 function checkRequirements(needed: Set<Requirement>): Map<Requirement, string | null> {
   const status = new Map<Requirement, string | null>();
   if (needed.has('c')) status.set('c', compileC());
+  if (needed.has('node-api')) status.set('node-api', compileNodeApi());
   if (needed.has('python')) {
     status.set('python', firstLine('python3', ['--version']) === 'unavailable' ? 'python3 not found' : null);
   }

@@ -207,10 +207,16 @@ bool bs_get_scratch(napi_env env, napi_value v, struct sockaddr **sa, uint32_t *
   return true;
 }
 
-struct bs_frame {
+/* What JS sees of the frame: the slots, then the data bytes. */
+typedef struct {
   double slots[BS_FRAME_SLOTS];
+  unsigned char bytes[BS_FRAME_BYTES];
+} frame_memory;
+
+struct bs_frame {
+  frame_memory mem;
   napi_ref keep;   /* the ArrayBuffer JS sees, when it is not external */
-  bool external;   /* JS sees slots[] itself (an external ArrayBuffer) */
+  bool external;   /* JS sees mem itself (an external ArrayBuffer) */
 };
 
 static void frame_free(void *arg) {
@@ -223,14 +229,14 @@ bs_frame *bs_frame_create(napi_env env, napi_value exports) {
   bs_frame *f = calloc(1, sizeof *f);
   if (f == NULL) return NULL;
   napi_value ab;
-  if (napi_create_external_arraybuffer(env, f->slots, sizeof f->slots, NULL, NULL, &ab) == napi_ok) {
+  if (napi_create_external_arraybuffer(env, &f->mem, sizeof f->mem, NULL, NULL, &ab) == napi_ok) {
     f->external = true;
   } else {
     /* Runtimes that refuse external buffers (a V8 sandbox): JS gets its own
      * ArrayBuffer and each call looks its memory up again, as inet_pton6's
      * scratch does, so a detach can never leave C a dangling pointer. */
     void *unused;
-    if (napi_create_arraybuffer(env, sizeof f->slots, &unused, &ab) != napi_ok ||
+    if (napi_create_arraybuffer(env, sizeof f->mem, &unused, &ab) != napi_ok ||
         napi_create_reference(env, ab, 1, &f->keep) != napi_ok) {
       free(f);
       return NULL;
@@ -253,12 +259,12 @@ void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_c
 
 double *bs_frame_slots(napi_env env, void *data) {
   bs_frame *f = data;
-  if (f->external) return f->slots;
+  if (f->external) return f->mem.slots;
   napi_value ab;
   void *p;
   size_t cap;
   if (napi_get_reference_value(env, f->keep, &ab) != napi_ok || ab == NULL ||
-      napi_get_arraybuffer_info(env, ab, &p, &cap) != napi_ok || cap < sizeof f->slots) {
+      napi_get_arraybuffer_info(env, ab, &p, &cap) != napi_ok || cap < sizeof f->mem) {
     napi_throw_range_error(env, NULL, "native: call_frame was detached");
     return NULL;
   }
@@ -276,6 +282,19 @@ bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p
     return false;
   }
   *p = (char *)data + (size_t)o;
+  *n = (size_t)l;
+  return true;
+}
+
+bool bs_frame_small(napi_env env, double *slots, char **p, size_t *n) {
+  double l = slots[BS_FRAME_LENGTH];
+  if (!(l >= 0 && l <= BS_FRAME_BYTES)) {
+    napi_throw_range_error(env, NULL, "native: window exceeds the frame's bytes");
+    return false;
+  }
+  /* The bytes follow the slots in the same memory (frame_memory), whichever
+   * ArrayBuffer holds it. */
+  *p = (char *)(slots + BS_FRAME_SLOTS);
   *n = (size_t)l;
   return true;
 }

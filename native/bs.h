@@ -113,6 +113,12 @@ enum {
   BS_FRAME_FD, BS_FRAME_OFFSET, BS_FRAME_LENGTH, BS_FRAME_FLAGS, BS_FRAME_SALEN,
   BS_FRAME_RESULT = 7, BS_FRAME_SLOTS = 8
 };
+/* After the slots, the frame holds a few data bytes: send_small and
+ * recv_small move payloads this short through them instead of a buffer
+ * argument, because looking a buffer up through Node-API (napi_get_cb_info's
+ * argument, then the view's backing store and length) costs ~270 instructions
+ * per call, far more than JS copying a few bytes. */
+enum { BS_FRAME_BYTES = 32 };
 typedef struct bs_frame bs_frame;
 /* Creates this environment's frame and exports it as `call_frame`. */
 bs_frame *bs_frame_create(napi_env env, napi_value exports);
@@ -123,6 +129,8 @@ void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_c
 double *bs_frame_slots(napi_env env, void *data);
 /* The [OFFSET, LENGTH] window of a bytes-like value, checked against it. */
 bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n);
+/* The frame's own data bytes, LENGTH of them (checked: at most BS_FRAME_BYTES). */
+bool bs_frame_small(napi_env env, double *slots, char **p, size_t *n);
 
 /* Registration hooks, one per concern file. */
 void bs_register_calls(napi_env env, napi_value exports);

@@ -239,6 +239,44 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The same two calls for short payloads, through the frame's own bytes:
+ * no arguments at all (bs.h, BS_FRAME_BYTES). */
+#define FRAMED_NO_ARGS()                                                      \
+  void *data;                                                                 \
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL; \
+  double *f = bs_frame_slots(env, data);                                      \
+  if (f == NULL) return NULL
+
+/* recv_small() with FD, LENGTH (<= BS_FRAME_BYTES), FLAGS -> the frame's bytes, RESULT n | -errno */
+static napi_value js_recv_small(napi_env env, napi_callback_info info) {
+  FRAMED_NO_ARGS();
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_small(env, f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
+    return NULL;
+  ssize_t r = recv(fd, p, n, flags);
+  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
+  return NULL;
+}
+
+/* send_small() with FD, LENGTH (<= BS_FRAME_BYTES), FLAGS, the frame's bytes -> RESULT n | -errno */
+static napi_value js_send_small(napi_env env, napi_callback_info info) {
+  FRAMED_NO_ARGS();
+  int fd;
+  char *p;
+  size_t n;
+  int32_t flags;
+  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_small(env, f, &p, &n) ||
+      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
+    return NULL;
+  ssize_t r = send(fd, p, n, flags);
+  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
+  return NULL;
+}
+
 /* sendto(buf, sa) with FD, OFFSET, LENGTH, FLAGS, SALEN -> RESULT n | -errno */
 static napi_value js_sendto(napi_env env, napi_callback_info info) {
   FRAMED_ARGS(2);
@@ -792,6 +830,8 @@ void bs_register_calls(napi_env env, napi_value exports) {
   bs_export_framed(env, exports, "recv", js_recv, frame);
   bs_export_framed(env, exports, "recvfrom", js_recvfrom, frame);
   bs_export_framed(env, exports, "send", js_send, frame);
+  bs_export_framed(env, exports, "recv_small", js_recv_small, frame);
+  bs_export_framed(env, exports, "send_small", js_send_small, frame);
   bs_export_framed(env, exports, "sendto", js_sendto, frame);
   bs_export(env, exports, "shutdown", js_shutdown);
   bs_export(env, exports, "getsockopt", js_getsockopt);

@@ -18,9 +18,9 @@ export interface NativeBinding {
   accept(fd: number, scratch: Uint8Array): number;
   getsockname(fd: number, scratch: Uint8Array): number;
   getpeername(fd: number, scratch: Uint8Array): number;
-  recv(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number): number;
+  recv(fd: number, buf: Uint8Array, offset: number, nbytes: number, flags: number): number;
   recvfrom(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number, scratch: Uint8Array): number;
-  send(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number): number;
+  send(fd: number, buf: Uint8Array, offset: number, length: number, flags: number): number;
   sendto(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number, sa: Uint8Array, salen: number): number;
   shutdown(fd: number, how: number): number;
   getsockopt(fd: number, level: number, name: number, buf: Uint8Array): number;
@@ -80,6 +80,9 @@ interface FramedCalls {
   recvfrom(buf: ArrayBufferView, scratch: Uint8Array): void;
   send(buf: ArrayBufferView): void;
   sendto(buf: ArrayBufferView, sa: Uint8Array): void;
+  /** recv/send of at most the frame's data bytes, through those bytes. */
+  recv_small(): void;
+  send_small(): void;
 }
 
 // A copy with fast properties: the addon's exports object is in dictionary
@@ -89,17 +92,32 @@ interface FramedCalls {
 const addon = load() as unknown as NativeBinding & FramedCalls;
 const framed: FramedCalls = {
   call_frame: addon.call_frame, recv: addon.recv, recvfrom: addon.recvfrom, send: addon.send, sendto: addon.sendto,
+  recv_small: addon.recv_small, send_small: addon.send_small,
 };
 
-// The frame's slots, as native/bs.h numbers them.
-const frame = new Float64Array(framed.call_frame);
+// The frame's slots, as native/bs.h numbers them, then its data bytes.
+const FRAME_SLOTS = 8;
+const frame = new Float64Array(framed.call_frame, 0, FRAME_SLOTS);
+const frameBytes = new Uint8Array(framed.call_frame, FRAME_SLOTS * 8);
 const FD = 0, OFFSET = 1, LENGTH = 2, FLAGS = 3, SALEN = 4, RESULT = 7;
+// Payloads up to this size go through frameBytes (native/bs.h, BS_FRAME_BYTES):
+// a byte-by-byte copy in JS is cheaper than Node-API looking up a buffer.
+const SMALL = frameBytes.length;
 
 // Each wrapper fills the frame and makes the call; no JS runs between the
 // writes and the call, so one frame per environment serves every socket.
 // They are small enough for V8 to inline into the callers' loops.
-function recv(fd: number, buf: ArrayBufferView, offset: number, nbytes: number, flags: number): number {
-  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = nbytes; frame[FLAGS] = flags;
+function recv(fd: number, buf: Uint8Array, offset: number, nbytes: number, flags: number): number {
+  frame[FD] = fd; frame[LENGTH] = nbytes; frame[FLAGS] = flags;
+  if (nbytes <= SMALL) {
+    framed.recv_small();
+    const r = frame[RESULT]!;
+    // With MSG_TRUNC a datagram's full length can exceed nbytes: copy only what came.
+    const got = r < nbytes ? r : nbytes;
+    for (let i = 0; i < got; i++) buf[offset + i] = frameBytes[i]!;
+    return r;
+  }
+  frame[OFFSET] = offset;
   framed.recv(buf);
   return frame[RESULT]!;
 }
@@ -111,9 +129,15 @@ function recvfrom(fd: number, buf: ArrayBufferView, offset: number, nbytes: numb
   return frame[RESULT]!;
 }
 
-function send(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number): number {
-  frame[FD] = fd; frame[OFFSET] = offset; frame[LENGTH] = length; frame[FLAGS] = flags;
-  framed.send(buf);
+function send(fd: number, buf: Uint8Array, offset: number, length: number, flags: number): number {
+  frame[FD] = fd; frame[LENGTH] = length; frame[FLAGS] = flags;
+  if (length <= SMALL) {
+    for (let i = 0; i < length; i++) frameBytes[i] = buf[offset + i]!;
+    framed.send_small();
+  } else {
+    frame[OFFSET] = offset;
+    framed.send(buf);
+  }
   return frame[RESULT]!;
 }
 

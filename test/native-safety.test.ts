@@ -15,7 +15,7 @@ const addon: any = createRequire(import.meta.url)('../../build/Release/bsd_socke
 
 // The framed calls (recv, recvfrom, send, sendto) read their numbers from the
 // call frame: [fd, offset, length, flags, salen, , , result].
-const frame = new Float64Array(addon.call_frame as ArrayBuffer);
+const frame = new Float64Array(addon.call_frame as ArrayBuffer, 0, 8); // then 32 data bytes
 function framed(name: string, slots: number[], ...buffers: unknown[]): number {
   frame.fill(0);
   frame.set(slots);
@@ -172,6 +172,35 @@ test('adversarial arguments throw or return -errno', () => {
   assert.ok(addon.family_ifindex(Buffer.alloc(100, 65)) < 0);
 });
 
+test('call frame: send_small/recv_small move short payloads through the frame\'s own bytes, bounds checked', () => {
+  const bytes = new Uint8Array(addon.call_frame as ArrayBuffer, 64); // after the 8 slots
+  assert.equal(bytes.length, 32);
+  const sv = new Int32Array(2);
+  assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, sv), 0);
+  try {
+    bytes.set(Buffer.from('0123456789abcdef0123456789abcdef'));
+    assert.equal(framed('send_small', [sv[0]!, 0, 32, 0]), 32);
+    bytes.fill(0);
+    assert.equal(framed('recv_small', [sv[1]!, 0, 5, 0]), 5);
+    assert.equal(Buffer.from(bytes.subarray(0, 6)).toString('latin1'), '01234\0');
+    assert.equal(framed('recv_small', [sv[1]!, 0, 32, 0]), 27);
+    // A length past the frame's bytes, negative or NaN is refused before any call,
+    // and the result slot keeps the sentinel.
+    for (const bad of [33, 2 ** 31, -1, NaN, Infinity]) {
+      assert.throws(() => framed('recv_small', [sv[1]!, 0, bad, 0]), RangeError, String(bad));
+      assert.equal(frame[7], 12345);
+      assert.throws(() => framed('send_small', [sv[0]!, 0, bad, 0]), RangeError, String(bad));
+    }
+    assert.throws(() => framed('send_small', [-1, 0, 1, 0]), RangeError);
+    assert.throws(() => framed('recv_small', [sv[1]!, 0, 1, NaN]), RangeError);
+    // Errors come back as -errno, as from the buffer forms.
+    assert.equal(framed('recv_small', [sv[1]!, 0, 1, addon.constants.MSG_DONTWAIT]), -addon.constants.EAGAIN);
+  } finally {
+    addon.close(sv[0]);
+    addon.close(sv[1]);
+  }
+});
+
 test('call frame: a transferred frame is still C memory, so the framed calls stay memory-safe', () => {
   // The frame is C memory behind an external ArrayBuffer. Whatever a
   // transfer does to it (Node 20 copies an external buffer and leaves it
@@ -191,8 +220,8 @@ test('call frame: a transferred frame is still C memory, so the framed calls sta
       moved = undefined; // refused: nothing was detached
     }
     const live = ab.byteLength > 0 ? ab : moved;
-    assert.ok(live !== undefined && live.byteLength === 64);
-    const slots = new Float64Array(live);
+    assert.ok(live !== undefined && live.byteLength === 96); // 8 slots, then 32 data bytes
+    const slots = new Float64Array(live, 0, 8);
     slots.set([sv[1]!, 1, 2, 0]);
     const into = Buffer.alloc(3);
     addon.recv(into);

@@ -1,6 +1,6 @@
 // 1-byte ping-pong between two Node processes with bsd-socket's blocking API.
 //
-//   node pingpong-bsd.js recv|recv_into unix|tcp ROUNDS [WARMUP]
+//   node pingpong-bsd.js recv|recv_into|floor unix|tcp ROUNDS [WARMUP]
 //
 // unix: the parent makes a socketpair() and hands one end to the echo child as
 //       its inherited descriptor 3 (spawn's stdio[3]); the child adopts it with
@@ -11,19 +11,46 @@
 // preallocated 1-byte Buffer, then recv(1) (variant `recv`, which allocates the
 // returned Buffer) or recv_into() of one preallocated 1-byte Buffer (variant
 // `recv_into`, which allocates nothing).  The echo side uses the same variant.
+// Variant `floor` is not the library: after the same setup, both sides make
+// their calls through bench/napi/floor.c, Node-API functions with no arguments
+// and no result, the least any Node-API binding can pay per call.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import * as socket from 'bsd-socket';
 import { DEFAULT_WARMUP, emit, fail, intArg, modeArg, now, selfPath, type PingPongMode } from '../lib/common.js';
 
 const PROGRAM = 'pingpong-bsd';
 
-type Variant = 'recv' | 'recv_into';
+type Variant = 'recv' | 'recv_into' | 'floor';
 
 function variantArg(value: string | undefined): Variant {
-  if (value === 'recv' || value === 'recv_into') return value;
-  return fail(PROGRAM, `variant must be recv or recv_into, got ${String(value)}`);
+  if (value === 'recv' || value === 'recv_into' || value === 'floor') return value;
+  return fail(PROGRAM, `variant must be recv, recv_into or floor, got ${String(value)}`);
+}
+
+/** bench/napi/floor.c, built by the runner into bench/c/bin/floor.node. */
+interface Floor {
+  setFd(fd: number): void;
+  send1(): void;
+  recv1(): void;
+  eof(): boolean;
+  failures(): number;
+}
+
+let floorAddon: Floor | null = null;
+function floor(s: socket.Socket): Floor {
+  if (floorAddon === null) {
+    const require = createRequire(import.meta.url);
+    floorAddon = require(new URL('../../../bench/c/bin/floor.node', import.meta.url).pathname) as Floor;
+  }
+  floorAddon.setFd(s.fileno());
+  return floorAddon;
+}
+
+function floorCheck(f: Floor, side: string): void {
+  if (f.failures() !== 0) fail(PROGRAM, `${side}: ${f.failures()} failed calls`);
 }
 
 function nodelay(s: socket.Socket): void {
@@ -32,7 +59,17 @@ function nodelay(s: socket.Socket): void {
 
 /** Echo until EOF, at most `limit` bytes. */
 function echo(s: socket.Socket, variant: Variant, limit: number): void {
-  if (variant === 'recv') {
+  if (variant === 'floor') {
+    // Exactly `limit` bytes come; an early EOF makes recv1 return at once, so
+    // the loop stays bounded, and eof() reports it.
+    const f = floor(s);
+    for (let i = 0; i < limit; i++) {
+      f.recv1();
+      f.send1();
+    }
+    if (f.eof()) fail(PROGRAM, 'echo side: early EOF');
+    floorCheck(f, 'echo side');
+  } else if (variant === 'recv') {
     for (let i = 0; i < limit; i++) {
       const b = s.recv(1);
       if (b.length === 0) return;
@@ -48,7 +85,15 @@ function echo(s: socket.Socket, variant: Variant, limit: number): void {
 }
 
 function ping(s: socket.Socket, variant: Variant, rounds: number, one: Buffer, into: Buffer): void {
-  if (variant === 'recv') {
+  if (variant === 'floor') {
+    const f = floor(s);
+    for (let i = 0; i < rounds; i++) {
+      f.send1();
+      f.recv1();
+    }
+    if (f.eof()) fail(PROGRAM, 'EOF from the echo side');
+    floorCheck(f, 'ping side');
+  } else if (variant === 'recv') {
     for (let i = 0; i < rounds; i++) {
       if (s.send(one) !== 1) fail(PROGRAM, 'short send');
       if (s.recv(1).length !== 1) fail(PROGRAM, 'EOF from the echo side');
@@ -116,7 +161,7 @@ async function pingSide(variant: Variant, mode: PingPongMode, rounds: number, wa
   const seconds = t1 - t0;
   emit({
     workload: `pingpong-${mode}`,
-    driver: `bsd-socket-${variant}`,
+    driver: variant === 'floor' ? 'node-api-floor' : `bsd-socket-${variant}`,
     rounds,
     seconds,
     metrics: { 'rt/s': rounds / seconds },

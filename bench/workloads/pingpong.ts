@@ -35,6 +35,12 @@ function pingpong(mode: 'unix' | 'tcp', rounds: number): Workload {
       requires: ['bsd-socket'],
       command: (ctx) => ['node', ctx.js('pingpong-bsd'), 'recv_into', mode, n(ctx), WARMUP],
     },
+    {
+      // Not a library: the least any Node-API binding pays (bench/napi/floor.c).
+      name: 'node-api-floor',
+      requires: ['bsd-socket', 'node-api'],
+      command: (ctx) => ['node', ctx.js('pingpong-bsd'), 'floor', mode, n(ctx), WARMUP],
+    },
   ];
   return {
     name: `pingpong-${mode}`,

@@ -5,7 +5,8 @@
 // adding a file here that exports `Workload`s and listing them in index.ts.
 
 /** What a driver needs before it can run; a missing one skips the driver with a reason. */
-export type Requirement = 'c' | 'python' | 'bsd-socket';
+/** `node-api`: the bench-only addons of bench/napi/, built with `cc` against node_api.h. */
+export type Requirement = 'c' | 'python' | 'bsd-socket' | 'node-api';
 
 /** Where the programs are, and the run-wide settings, as the runner resolved them. */
 export interface BenchContext {
