@@ -707,7 +707,7 @@ export class Socket implements Disposable {
     const fd = this[kFd]('send');
     let deadline = -1;
     for (;;) {
-      const r = native.send(fd, bytes, 0, bytes.byteLength, fl);
+      const r = native.send(fd, bytes, 0, bytes.length, fl);
       if (r >= 0) return r;
       deadline = this[kWait](r, POLLOUT, 'send', deadline);
     }
@@ -722,7 +722,7 @@ export class Socket implements Disposable {
     const bytes = toBytes('sendall', data);
     const fl = flags === undefined ? 0 : toFlags('sendall', flags);
     const fd = this[kFd]('sendall');
-    const total = bytes.byteLength;
+    const total = bytes.length;
     let off = 0;
     // The deadline runs from the call's start (CPython's sock_sendall): the
     // partial sends before the first wait count against the timeout too.
@@ -760,7 +760,7 @@ export class Socket implements Disposable {
     const fd = this[kFd]('sendto');
     let deadline = -1;
     for (;;) {
-      const r = native.sendto(fd, bytes, 0, bytes.byteLength, fl, this.#sockaddr!, len);
+      const r = native.sendto(fd, bytes, 0, bytes.length, fl, this.#sockaddr!, len);
       if (r >= 0) return r;
       deadline = this[kWait](r, POLLOUT, 'sendto', deadline);
     }
@@ -895,10 +895,10 @@ function toIntInRange(caller: string, what: string, v: unknown): number {
 
 /** The byte count of recv_into/recvfrom_into (shared with the async twins). */
 export function nbytesFor(caller: string, view: Uint8Array, nbytes: unknown, tooBig: string): number {
-  if (nbytes === undefined || nbytes === 0) return view.byteLength;
+  if (nbytes === undefined || nbytes === 0) return view.length;
   const n = toInt(caller, 'nbytes', nbytes);
   if (n < 0) throw new RangeError(`negative buffersize in ${caller}`);
-  if (n > view.byteLength) throw new RangeError(tooBig);
+  if (n > view.length) throw new RangeError(tooBig);
   return n;
 }
 

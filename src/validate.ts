@@ -56,9 +56,19 @@ export function toFlags(caller: string, v: unknown): number {
   return v === undefined ? 0 : toCInt(caller, 'flags', v);
 }
 
+// The two byte-view checks below are on every send and receive. Their common
+// case (already a Uint8Array, Buffers included) is a tiny function that V8
+// inlines into the caller's loop; the rest is a separate function. Callers
+// read the view's size as `.length`: equal to byteLength for a Uint8Array,
+// and Node 20's optimizing compiler turns `.byteLength` into a generic
+// property-load call but `.length` into a field load.
+
 /** A bytes-like object viewed as Uint8Array without copying; a string is a TypeError. */
-export function toBytes(caller: string, v: unknown, what = 'a bytes-like object'): Uint8Array {
-  if (v instanceof Uint8Array) return v;
+export function toBytes(caller: string, v: unknown, what?: string): Uint8Array {
+  return v instanceof Uint8Array ? v : otherBytes(caller, v, what ?? 'a bytes-like object');
+}
+
+function otherBytes(caller: string, v: unknown, what: string): Uint8Array {
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v);
   throw new TypeError(`${prefix(caller)}${what} is required, not '${typeName(v)}'`);
@@ -66,10 +76,14 @@ export function toBytes(caller: string, v: unknown, what = 'a bytes-like object'
 
 /** A writable bytes-like object (any view or ArrayBuffer; Buffers are writable). */
 export function toWritableBytes(caller: string, v: unknown): Uint8Array {
+  return v instanceof Uint8Array ? v : otherWritableBytes(caller, v);
+}
+
+function otherWritableBytes(caller: string, v: unknown): Uint8Array {
   if (typeof v === 'string' || v === null || v === undefined || typeof v !== 'object') {
     throw new TypeError(`${prefix(caller)}argument must be a writable bytes-like object, not ${typeName(v)}`);
   }
-  return toBytes(caller, v, 'a writable bytes-like object');
+  return otherBytes(caller, v, 'a writable bytes-like object');
 }
 
 /** A buffer size: non-negative integer (negative is Python's ValueError). */

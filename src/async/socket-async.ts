@@ -447,7 +447,7 @@ class SendOp extends Op<number> {
   }
   attempt(): number | Again {
     for (;;) {
-      const r = native.send(this.fd, this.bytes, 0, this.bytes.byteLength, this.flags);
+      const r = native.send(this.fd, this.bytes, 0, this.bytes.length, this.flags);
       if (r >= 0) return r;
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
     }
@@ -462,7 +462,7 @@ class SendallOp extends Op<void> {
     this.#off = off;
   }
   attempt(): void | Again {
-    const total = this.bytes.byteLength;
+    const total = this.bytes.length;
     for (;;) {
       const r = native.send(this.fd, this.bytes, this.#off, total - this.#off, this.flags);
       if (r >= 0) {
@@ -486,7 +486,7 @@ class SendtoOp extends Op<number> {
   }
   attempt(): number | Again {
     for (;;) {
-      const r = native.sendto(this.fd, this.bytes, 0, this.bytes.byteLength, this.flags, this.sa, this.salen);
+      const r = native.sendto(this.fd, this.bytes, 0, this.bytes.length, this.flags, this.sa, this.salen);
       if (r >= 0) return r;
       if (failed(r, this.syscall) === AGAIN) return AGAIN;
     }
@@ -888,7 +888,7 @@ export class SocketAsync implements AsyncIterable<Buffer> {
       let tried = false;
       const noWait = (fl & NO_WAIT_FLAGS) !== 0;
       if (noWait || w0 === null || !w0.shouldWait(WRITABLE)) {
-        const total = bytes.byteLength;
+        const total = bytes.length;
         for (;;) {
           const r = native.send(fd, bytes, off, total - off, dflags);
           if (r >= 0) {
@@ -1377,7 +1377,7 @@ class SendChunkOp extends Op<void> {
     super(fd, 'sendfile');
   }
   attempt(): void | Again {
-    const total = this.bytes.byteLength;
+    const total = this.bytes.length;
     for (;;) {
       const r = native.send(this.fd, this.bytes, this.sent, total - this.sent, MSG_DONTWAIT);
       if (r >= 0) {

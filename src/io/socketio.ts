@@ -76,7 +76,7 @@ export class SocketIO extends IOBase<Buffer> {
    */
   readinto(b: ArrayBufferView | ArrayBuffer): number | null {
     const view = toWritableBytes('readinto', b);
-    return this[kReadAt](view, 0, view.byteLength);
+    return this[kReadAt](view, 0, view.length);
   }
 
   /**
@@ -135,7 +135,7 @@ export class SocketIO extends IOBase<Buffer> {
    */
   write(b: ArrayBufferView | ArrayBuffer): number | null {
     const bytes = toBytes('write', b);
-    return this[kWriteAt](bytes, 0, bytes.byteLength);
+    return this[kWriteAt](bytes, 0, bytes.length);
   }
 
   /** @internal recv into `buf[off, off+n)`; null when a non-blocking socket would block. */
