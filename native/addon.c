@@ -245,6 +245,11 @@ bs_frame *bs_frame_create(napi_env env, napi_value exports) {
   /* Freed with the environment; if the hook cannot be added it is kept for
    * the process's life rather than freed under a framed function. */
   napi_add_env_cleanup_hook(env, frame_free, f);
+  /* The argument-less calls (send_small, recv_small) find the frame here:
+   * reading the environment's instance data touches less than fetching a
+   * function's callback data through napi_get_cb_info. No finalizer: the
+   * cleanup hook above frees it. */
+  napi_set_instance_data(env, f, NULL, NULL);
   napi_set_named_property(env, exports, "call_frame", ab);
   return f;
 }
@@ -255,6 +260,15 @@ void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_c
   napi_value f;
   if (napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, frame, &f) == napi_ok)
     napi_set_named_property(env, exports, name, f);
+}
+
+double *bs_frame_of_env(napi_env env) {
+  void *data;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == NULL) {
+    napi_throw_error(env, NULL, "native: no call frame in this environment");
+    return NULL;
+  }
+  return bs_frame_slots(env, data);
 }
 
 double *bs_frame_slots(napi_env env, void *data) {

@@ -127,6 +127,8 @@ void bs_export_framed(napi_env env, napi_value exports, const char *name, napi_c
                       bs_frame *frame);
 /* The slots, from a framed function's callback data; NULL after throwing. */
 double *bs_frame_slots(napi_env env, void *data);
+/* The slots of this environment's frame (its instance data); NULL after throwing. */
+double *bs_frame_of_env(napi_env env);
 /* The [OFFSET, LENGTH] window of a bytes-like value, checked against it. */
 bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p, size_t *n);
 /* The frame's own data bytes, LENGTH of them (checked: at most BS_FRAME_BYTES). */

@@ -101,6 +101,10 @@ function kernelInt(fd: number, name: number): number {
  * family/type/proto left out is read from the kernel.
  */
 export class Socket implements Disposable {
+  // The descriptor, also kept in #core (which the GC finalizer holds): every
+  // call reads it, and a field of the socket itself is one object fewer to
+  // touch per call than #core's. close() and detach() update both.
+  #fd: number;
   readonly #core: Core;
   #timeout: number | null;
   #closed = false;
@@ -122,6 +126,7 @@ export class Socket implements Disposable {
     if (adopting !== null) {
       const a = adopting;
       adopting = null;
+      this.#fd = a.fd;
       this.#core = { fd: a.fd, family: a.family, type: a.type, proto: a.proto };
       this.#timeout = a.timeout;
       if (a.timeout !== null) native.set_nonblocking(a.fd, true);
@@ -152,6 +157,7 @@ export class Socket implements Disposable {
       if (r < 0) throw errnoError(-r, 'socket');
       fd = r;
     }
+    this.#fd = fd;
     this.#core = { fd, family: fam, type: typ & ~TYPE_FLAGS, proto: pro };
     this.#timeout = (SOCK_NONBLOCK !== undefined && (typ & SOCK_NONBLOCK) !== 0) ? 0 : getdefaulttimeout();
     if (this.#timeout !== null) {
@@ -189,7 +195,7 @@ export class Socket implements Disposable {
 
   /** @internal */
   [kFd](syscall: string): number {
-    const fd = this.#core.fd;
+    const fd = this.#fd;
     if (fd < 0) throw errnoError(EBADF, syscall);
     return fd;
   }
@@ -205,12 +211,12 @@ export class Socket implements Disposable {
       // Blocking mode: EAGAIN on a blocking descriptor is genuine (MSG_DONTWAIT,
       // SO_RCVTIMEO) and raised, as CPython does; on a descriptor an async twin
       // or the adopter made non-blocking, wait without limit and retry.
-      if (native.get_nonblocking(this.#core.fd) !== 1) throw errnoError(e, syscall);
-      waitUntil(this.#core.fd, events, Infinity, syscall);
+      if (native.get_nonblocking(this.#fd) !== 1) throw errnoError(e, syscall);
+      waitUntil(this.#fd, events, Infinity, syscall);
       return deadline;
     }
     if (deadline < 0) deadline = now() + t * 1000;
-    waitUntil(this.#core.fd, events, deadline, syscall);
+    waitUntil(this.#fd, events, deadline, syscall);
     return deadline;
   }
 
@@ -283,6 +289,7 @@ export class Socket implements Disposable {
     this.#runCloseHooks();
     const fd = c.fd;
     c.fd = -1;
+    this.#fd = -1;
     finalizer.unregister(this);
     // Another socket object may watch the same number (socket(fileno=...)).
     descriptorWillClose(fd);
@@ -301,6 +308,7 @@ export class Socket implements Disposable {
     const fd = c.fd;
     if (fd >= 0) this.#runCloseHooks();
     c.fd = -1;
+    this.#fd = -1;
     this.#closed = true;
     finalizer.unregister(this);
     return fd;
@@ -313,7 +321,7 @@ export class Socket implements Disposable {
 
   /** The descriptor, or -1 once closed or detached. @syscall none */
   fileno(): number {
-    return this.#core.fd;
+    return this.#fd;
   }
 
   /**
@@ -471,7 +479,7 @@ export class Socket implements Disposable {
   connect_ex(address: unknown): number {
     const len = this[kEncode]('connect_ex', address);
     // As CPython: a closed socket is connect(-1), whose EBADF is returned like any errno.
-    if (this.#core.fd < 0) return EBADF;
+    if (this.#fd < 0) return EBADF;
     const e = this.#connect('connect_ex', address, len);
     return e === -1 ? EWOULDBLOCK : e;
   }
