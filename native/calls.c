@@ -239,16 +239,13 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The same two calls for short payloads, through the frame's own bytes:
- * no arguments at all (bs.h, BS_FRAME_BYTES). */
-#define FRAMED_NO_ARGS()                                                      \
-  (void)info;                                                                 \
-  double *f = bs_frame_of_env(env);                                           \
-  if (f == NULL) return NULL
-
-/* recv_small() with FD, LENGTH (<= BS_FRAME_BYTES), FLAGS -> the frame's bytes, RESULT n | -errno */
-static napi_value js_recv_small(napi_env env, napi_callback_info info) {
-  FRAMED_NO_ARGS();
+/* The same two calls for short payloads, through the frame's own bytes: no
+ * arguments at all (bs.h, BS_FRAME_BYTES). FD, LENGTH (<= BS_FRAME_BYTES),
+ * FLAGS -> RESULT n | -errno; the data is in (send) or lands in (recv) the
+ * frame's bytes. */
+static napi_value small_call(napi_env env, bool sending) {
+  double *f = bs_frame_of_env(env);
+  if (f == NULL) return NULL;
   int fd;
   char *p;
   size_t n;
@@ -256,24 +253,19 @@ static napi_value js_recv_small(napi_env env, napi_callback_info info) {
   if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_small(env, f, &p, &n) ||
       !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
     return NULL;
-  ssize_t r = recv(fd, p, n, flags);
+  ssize_t r = sending ? send(fd, p, n, flags) : recv(fd, p, n, flags);
   f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
   return NULL;
 }
 
-/* send_small() with FD, LENGTH (<= BS_FRAME_BYTES), FLAGS, the frame's bytes -> RESULT n | -errno */
+static napi_value js_recv_small(napi_env env, napi_callback_info info) {
+  (void)info;
+  return small_call(env, false);
+}
+
 static napi_value js_send_small(napi_env env, napi_callback_info info) {
-  FRAMED_NO_ARGS();
-  int fd;
-  char *p;
-  size_t n;
-  int32_t flags;
-  if (!bs_to_fd(env, f[BS_FRAME_FD], &fd) || !bs_frame_small(env, f, &p, &n) ||
-      !bs_to_i32(env, f[BS_FRAME_FLAGS], &flags))
-    return NULL;
-  ssize_t r = send(fd, p, n, flags);
-  f[BS_FRAME_RESULT] = r < 0 ? -errno : (double)r;
-  return NULL;
+  (void)info;
+  return small_call(env, true);
 }
 
 /* sendto(buf, sa) with FD, OFFSET, LENGTH, FLAGS, SALEN -> RESULT n | -errno */
