@@ -113,16 +113,18 @@ function fmt(x: number, decimals: number): string {
 
 // ---------------------------------------------------------------- requirements
 
-/** Builds every bench/c/*.c into bench/c/bin/; returns null on success or the error. */
-function compileC(): string | null {
-  const cdir = path.join(benchSrc, 'c');
-  const bin = path.join(cdir, 'bin');
+/**
+ * Builds every `<dir>/*.c` with `cc -O2` into bench/c/bin/<name><suffix>, adding
+ * `extra` to each command line; returns null on success or the errors.
+ */
+function compileAll(dir: string, suffix: string, extra: readonly string[]): string | null {
+  const bin = path.join(benchSrc, 'c', 'bin');
   mkdirSync(bin, { recursive: true });
   const cc = process.env['CC'] ?? 'cc';
   const errors: string[] = [];
-  for (const f of readdirSync(cdir).filter((x) => x.endsWith('.c')).sort()) {
-    const out = path.join(bin, f.slice(0, -2));
-    const args = ['-O2', '-Wall', '-Wextra', '-std=c11', '-o', out, path.join(cdir, f)];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.c')).sort()) {
+    const out = path.join(bin, f.slice(0, -2) + suffix);
+    const args = ['-O2', '-Wall', '-Wextra', '-std=c11', ...extra, '-o', out, path.join(dir, f)];
     const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
     if (r.error !== undefined) errors.push(`${cc}: ${r.error.message}`);
     else if (r.status !== 0) errors.push(`${f}: exit ${String(r.status ?? r.signal)} ${r.stderr.trim()}`.trim());
@@ -141,22 +143,15 @@ function nodeApiHeaders(): string | null {
   return dirs.find((d) => existsSync(path.join(d, 'node_api.h'))) ?? null;
 }
 
-/** Builds every bench/napi/*.c into bench/c/bin/<name>.node (bench-only addons); null or the error. */
+/** The C programs (bench/c/*.c), and the bench-only addons (bench/napi/*.c -> <name>.node). */
+function compileC(): string | null {
+  return compileAll(path.join(benchSrc, 'c'), '', []);
+}
+
 function compileNodeApi(): string | null {
   const include = nodeApiHeaders();
   if (include === null) return 'Node-API headers (node_api.h) not found';
-  const src = path.join(benchSrc, 'napi');
-  const bin = path.join(benchSrc, 'c', 'bin');
-  mkdirSync(bin, { recursive: true });
-  const cc = process.env['CC'] ?? 'cc';
-  for (const f of readdirSync(src).filter((x) => x.endsWith('.c')).sort()) {
-    const out = path.join(bin, `${f.slice(0, -2)}.node`);
-    const args = ['-O2', '-Wall', '-Wextra', '-std=c11', '-shared', '-fPIC', `-I${include}`, '-o', out, path.join(src, f)];
-    const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
-    if (r.error !== undefined) return `${cc}: ${r.error.message}`;
-    if (r.status !== 0) return `${f}: exit ${String(r.status ?? r.signal)} ${r.stderr.trim()}`.trim();
-  }
-  return null;
+  return compileAll(path.join(benchSrc, 'napi'), '.node', ['-shared', '-fPIC', `-I${include}`]);
 }
 
 function checkRequirements(needed: Set<Requirement>): Map<Requirement, string | null> {

@@ -821,6 +821,7 @@ void bs_register_calls(napi_env env, napi_value exports) {
   bs_export_framed(env, exports, "recv", js_recv, frame);
   bs_export_framed(env, exports, "recvfrom", js_recvfrom, frame);
   bs_export_framed(env, exports, "send", js_send, frame);
+  /* Framed for the guard (no frame, no export); they read it from instance data. */
   bs_export_framed(env, exports, "recv_small", js_recv_small, frame);
   bs_export_framed(env, exports, "send_small", js_send_small, frame);
   bs_export_framed(env, exports, "sendto", js_sendto, frame);
