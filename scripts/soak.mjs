@@ -8,18 +8,14 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as socket from '../dist/index.js';
 
-const args = process.argv.slice(2);
 function option(name, fallback) {
+  const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const v = Number(args[i + 1]);
   if (!Number.isFinite(v) || v <= 0) throw new RangeError(`--${name} needs a positive number`);
   return v;
 }
-const minutes = option('minutes', 1);
-const intervalS = option('interval', 10);
-const gc = globalThis.gc;
-if (typeof gc !== 'function') throw new Error('run with node --expose-gc (npm run soak does)');
 
 const MiB = 1024 * 1024;
 const TCP_CLIENTS = 16;
@@ -207,9 +203,9 @@ async function sample(t0) {
   pause();
   // Every loop reaches its gate within a round; give them a few turns, then collect.
   await new Promise((r) => setTimeout(r, 200));
-  gc();
+  globalThis.gc();
   await new Promise((r) => setImmediate(r));
-  gc();
+  globalThis.gc();
   const m = process.memoryUsage();
   const s = {
     t: Math.round((performance.now() - t0) / 1000),
@@ -224,11 +220,10 @@ async function sample(t0) {
 
 /**
  * The criterion: after warm-up (the first fifth of the run, at least one
- * sample), descriptors and active resources at each quiescent sample equal
- * the first post-warm-up sample's (so do the reactor's watchers), and the peak RSS and heap of the second
- * half of the post-warm-up samples exceed the first half's peak by no more
- * than 10 % plus 4 MiB (RSS) / 1 MiB (heap). Memory that levels off passes;
- * memory that keeps climbing fails, whatever its start.
+ * sample), descriptors, active resources and the reactor's watchers at each
+ * quiescent sample equal the first post-warm-up sample's, and RSS and heap
+ * pass growthAfterWarmup() with 4 MiB / 1 MiB of slack. Memory that levels
+ * off passes; memory that keeps climbing fails, whatever its start.
  */
 export function verdict(samples) {
   const warm = Math.max(1, Math.floor(samples.length / 5));
@@ -241,14 +236,27 @@ export function verdict(samples) {
     if (s.handles !== ref.handles) problems.push(`active resources ${ref.handles} -> ${s.handles} at ${s.t} s`);
     if (s.watchers !== ref.watchers) problems.push(`reactor watchers ${ref.watchers} -> ${s.watchers} at ${s.t} s`);
   }
-  const half = Math.ceil(post.length / 2);
-  const peak = (xs, k) => Math.max(...xs.map((s) => s[k]));
   for (const [k, slack] of [['rss', 4 * MiB], ['heap', 1 * MiB]]) {
-    const first = peak(post.slice(0, half), k);
-    const second = peak(post.slice(half), k);
-    if (second > first * 1.1 + slack) problems.push(`${k} still growing: peak ${(first / MiB).toFixed(1)} -> ${(second / MiB).toFixed(1)} MiB`);
+    const growth = growthAfterWarmup(samples.map((x) => x[k]), slack);
+    if (growth !== null) problems.push(`${k} still growing: ${growth}`);
   }
   return { warm, problems };
+}
+
+/**
+ * The memory half of the criterion, shared with the plateau tests
+ * (test/stress/plateau.test.ts): after warm-up (the first fifth of the
+ * samples, at least one), the peak of the second half of the rest may exceed
+ * the peak of its first half by 10 % plus `slack` bytes. Null when it holds,
+ * else the two peaks in MiB.
+ */
+export function growthAfterWarmup(values, slack) {
+  const post = values.slice(Math.max(1, Math.floor(values.length / 5)));
+  if (post.length < 2) return 'too few samples after warm-up';
+  const half = Math.ceil(post.length / 2);
+  const first = Math.max(...post.slice(0, half));
+  const second = Math.max(...post.slice(half));
+  return second > first * 1.1 + slack ? `peak ${(first / MiB).toFixed(1)} -> ${(second / MiB).toFixed(1)} MiB` : null;
 }
 
 function table(samples) {
@@ -266,6 +274,9 @@ function table(samples) {
 }
 
 async function main() {
+  const minutes = option('minutes', 1);
+  const intervalS = option('interval', 10);
+  if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc (npm run soak does)');
   const echoSrv = socket.socket();
   echoSrv.bind(['127.0.0.1', 0]);
   echoSrv.listen();
