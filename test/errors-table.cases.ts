@@ -119,6 +119,8 @@ export interface ErrorCase {
   pyClass: string | null;
   /** Why the class differs from Python's, where it does beyond the documented mapping. */
   note: string | undefined;
+  /** A socket the case needs (family, type, proto): without it (EPERM, EAFNOSUPPORT) the case is skipped. */
+  needs?: [number, number, number];
 }
 
 const cases: ErrorCase[] = [];
@@ -133,6 +135,11 @@ function bad(input: string, run: (f: Fixtures) => unknown, ours: [string, string
     area, input, run, cls: ours[0], code: ours[1], message: ours[2],
     python: python?.[0] ?? null, pyClass: python?.[1] ?? null, note,
   });
+}
+
+/** Marks the case just added as needing a socket the kernel or our privileges may refuse. */
+function needs(family: number, type: number, proto = 0): void {
+  cases[cases.length - 1]!.needs = [family, type, proto];
 }
 
 const buf = (n: number): Buffer => Buffer.alloc(n);
@@ -221,12 +228,16 @@ bad('connect to an AF_UNIX path that does not exist', (f) => f.unix().connect(f.
   ["f.unix().connect(f.tmpPath('nobody'))", 'FileNotFoundError']);
 bad('AF_NETLINK address with one element', () => { const s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); try { s.bind([0]); } finally { s.close(); } },
   ['TypeError', undefined, 'AF_NETLINK address must be a pair (pid, groups)'], ['s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)\ntry: s.bind((0,))\nfinally: s.close()', 'TypeError']);
+needs(socket.AF_NETLINK, socket.SOCK_RAW);
 bad('AF_NETLINK address with a string pid', () => { const s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); try { s.bind(['x', 0]); } finally { s.close(); } },
   ['TypeError', undefined, '\'str\' object cannot be interpreted as an integer'], ["s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)\ntry: s.bind(('x', 0))\nfinally: s.close()", 'TypeError']);
+needs(socket.AF_NETLINK, socket.SOCK_RAW);
 bad('AF_PACKET bind to an interface that does not exist', () => { const s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0); try { s.bind(['nosuchif0', 0]); } finally { s.close(); } },
   ['OSError', 'ENODEV', '[Errno 19] No such device'], ["s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)\ntry: s.bind(('nosuchif0', 0))\nfinally: s.close()", 'OSError']);
+needs(socket.AF_PACKET, socket.SOCK_RAW);
 bad('AF_PACKET address with a string protocol', () => { const s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0); try { s.bind(['lo', 'x']); } finally { s.close(); } },
   ['TypeError', undefined, '\'str\' object cannot be interpreted as an integer'], ["s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)\ntry: s.bind(('lo', 'x'))\nfinally: s.close()", 'TypeError']);
+needs(socket.AF_PACKET, socket.SOCK_RAW);
 
 // ---------------------------------------------------------------------------
 section('setsockopt() and getsockopt()');
