@@ -60,7 +60,10 @@ export type NativeExtension = Record<string, unknown>;
 const require = createRequire(import.meta.url);
 
 function load(): NativeBinding {
-  const candidates = ['../build/Release/bsd_socket.node', '../build/Debug/bsd_socket.node'];
+  // BSD_SOCKET_NATIVE names one addon file to load instead (a sanitizer or
+  // cross build under test); nothing else is tried then.
+  const forced = process.env['BSD_SOCKET_NATIVE'];
+  const candidates = forced ? [forced] : ['../build/Release/bsd_socket.node', '../build/Debug/bsd_socket.node'];
   let firstError: unknown;
   for (const c of candidates) {
     try {
