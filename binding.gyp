@@ -6,6 +6,8 @@
         "native/addon.c",
         "native/calls.c",
         "native/addresses.c",
+        "native/sockaddr.c",
+        "native/emit_napi.c",
         "native/families.c",
         "native/messages.c",
         "native/polling.c",

@@ -1,70 +1,45 @@
-/* sockaddr encoding and decoding for the families every platform has
- * (AF_INET, AF_INET6, AF_UNIX) and the raw form of any other family.
- * Other families are decoded by families.c through bs_family_decode.
- * Encoders write into a JS buffer of at least sizeof(sockaddr_storage)
- * bytes and return the address length; decoders return [family, ...fields]. */
+/* The address exports: sockaddr encode/decode for AF_INET, AF_INET6, AF_UNIX
+ * and the raw bytes of any family, inet_pton/inet_ntop.  The codecs
+ * themselves are plain C in sockaddr.c (shared with the fuzz harnesses);
+ * this file reads the JS arguments and builds the JS results.  Encoders write
+ * into a JS buffer of at least sizeof(sockaddr_storage) bytes and return the
+ * address length; decoders return [family, ...fields]. */
 #include "bs.h"
+#include "sockaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <stddef.h>
 #include <string.h>
 #include <sys/un.h>
-
-static bool get_exact(napi_env env, napi_value v, size_t want, const void **p) {
-  void *data;
-  size_t len;
-  if (!bs_get_bytes(env, v, &data, &len)) return false;
-  if (len != want) {
-    napi_throw_range_error(env, NULL, "native: packed address has the wrong length");
-    return false;
-  }
-  *p = data;
-  return true;
-}
 
 /* encode_inet(out, packed4, port) -> length */
 static napi_value js_encode_inet(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
   struct sockaddr_storage *ss;
-  const void *packed;
+  void *packed;
+  size_t plen;
   uint32_t port;
-  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !get_exact(env, argv[1], 4, &packed) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &packed, &plen) ||
       !bs_get_u32(env, argv[2], &port))
     return NULL;
-  if (port > 65535) BS_THROW_RANGE(env, "native: port out of range");
-  struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-#ifdef __APPLE__
-  sin->sin_len = sizeof *sin;
-#endif
-  sin->sin_family = AF_INET;
-  sin->sin_port = htons((uint16_t)port);
-  memcpy(&sin->sin_addr, packed, 4);
-  return bs_int(env, sizeof *sin);
+  const char *why = NULL;
+  return bs_encoded(env, bs_encode_inet(ss, packed, plen, port, &why), why);
 }
 
 /* encode_inet6(out, packed16, port, flowinfo, scope_id) -> length */
 static napi_value js_encode_inet6(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 5);
   struct sockaddr_storage *ss;
-  const void *packed;
+  void *packed;
+  size_t plen;
   uint32_t port, flowinfo, scope;
-  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !get_exact(env, argv[1], 16, &packed) ||
+  if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &packed, &plen) ||
       !bs_get_u32(env, argv[2], &port) || !bs_get_u32(env, argv[3], &flowinfo) ||
       !bs_get_u32(env, argv[4], &scope))
     return NULL;
-  if (port > 65535) BS_THROW_RANGE(env, "native: port out of range");
-  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-#ifdef __APPLE__
-  sin6->sin6_len = sizeof *sin6;
-#endif
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons((uint16_t)port);
-  sin6->sin6_flowinfo = htonl(flowinfo);
-  memcpy(&sin6->sin6_addr, packed, 16);
-  sin6->sin6_scope_id = scope;
-  return bs_int(env, sizeof *sin6);
+  const char *why = NULL;
+  return bs_encoded(env, bs_encode_inet6(ss, packed, plen, port, flowinfo, scope, &why), why);
 }
 
 /* encode_unix(out, pathBytes) -> length | -ENAMETOOLONG.  An empty path gives
@@ -75,23 +50,7 @@ static napi_value js_encode_unix(napi_env env, napi_callback_info info) {
   void *path;
   size_t len;
   if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_bytes(env, argv[1], &path, &len)) return NULL;
-  struct sockaddr_un *sun = (struct sockaddr_un *)ss;
-  /* An abstract name (leading NUL) or the empty autobind name may fill
-   * sun_path; a filesystem path needs room for its terminating NUL, which
-   * is counted in the length (CPython's getsockaddrarg does the same). */
-  bool filesystem = true;
-#ifdef __linux__
-  if (len == 0 || ((const char *)path)[0] == '\0') filesystem = false;
-#endif
-  if (filesystem ? len >= sizeof sun->sun_path : len > sizeof sun->sun_path)
-    return bs_int(env, -ENAMETOOLONG);
-  sun->sun_family = AF_UNIX;
-  memcpy(sun->sun_path, path, len);
-  size_t total = offsetof(struct sockaddr_un, sun_path) + len + (filesystem ? 1 : 0);
-#ifdef __APPLE__
-  sun->sun_len = (unsigned char)total;
-#endif
-  return bs_int(env, (int64_t)total);
+  return bs_int(env, bs_encode_unix(ss, path, len));
 }
 
 /* encode_raw(out, family, dataBytes) -> length: sa_family followed by data. */
@@ -104,63 +63,16 @@ static napi_value js_encode_raw(napi_env env, napi_callback_info info) {
   if (!bs_get_sockaddr_out(env, argv[0], &ss) || !bs_get_i32(env, argv[1], &family) ||
       !bs_get_bytes(env, argv[2], &data, &len))
     return NULL;
-  size_t off = offsetof(struct sockaddr, sa_data);
-  if (len > sizeof(struct sockaddr_storage) - off) BS_THROW_RANGE(env, "native: raw address too long");
-  ss->ss_family = (sa_family_t)family;
-  memcpy((char *)ss + off, data, len);
-  return bs_int(env, (int64_t)(off + len));
+  const char *why = NULL;
+  return bs_encoded(env, bs_encode_raw(ss, family, data, len, &why), why);
 }
 
-/* The shared decoder: [family, ...fields] or null for an empty address. */
+/* [family, ...fields] or null for an empty address. */
 static napi_value decode(napi_env env, const struct sockaddr *sa, socklen_t len) {
-  if (len == 0 || len < offsetof(struct sockaddr, sa_data)) return bs_null(env);
-  char host[INET6_ADDRSTRLEN];
-  switch (sa->sa_family) {
-    case AF_INET: {
-      if (len < sizeof(struct sockaddr_in)) break;
-      const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-      inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
-      napi_value items[3] = {bs_int(env, AF_INET), bs_str(env, host),
-                             bs_int(env, ntohs(sin->sin_port))};
-      return bs_array(env, 3, items);
-    }
-    case AF_INET6: {
-      if (len < sizeof(struct sockaddr_in6)) break;
-      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-      inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
-      napi_value items[5] = {bs_int(env, AF_INET6), bs_str(env, host),
-                             bs_int(env, ntohs(sin6->sin6_port)),
-                             bs_int(env, ntohl(sin6->sin6_flowinfo)),
-                             bs_int(env, sin6->sin6_scope_id)};
-      return bs_array(env, 5, items);
-    }
-    case AF_UNIX: {
-      const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
-      size_t off = offsetof(struct sockaddr_un, sun_path);
-      size_t n = len > off ? len - off : 0;
-      if (n > sizeof sun->sun_path) n = sizeof sun->sun_path;
-#ifdef __linux__
-      if (n > 0 && sun->sun_path[0] == '\0') {
-        /* Abstract name: every byte counts, NULs included. */
-        napi_value items[2] = {bs_int(env, AF_UNIX), bs_buffer_copy(env, sun->sun_path, n)};
-        return bs_array(env, 2, items);
-      }
-#endif
-      size_t plen = strnlen(sun->sun_path, n);
-      napi_value items[2] = {bs_int(env, AF_UNIX), bs_buffer_copy(env, sun->sun_path, plen)};
-      return bs_array(env, 2, items);
-    }
-    default: {
-      napi_value out;
-      if (bs_family_decode(env, sa, len, &out)) return out;
-      break;
-    }
-  }
-  /* Unknown family or short address: the family and its raw bytes. */
-  size_t off = offsetof(struct sockaddr, sa_data);
-  napi_value items[2] = {bs_int(env, sa->sa_family),
-                         bs_buffer_copy(env, (const char *)sa + off, len - off)};
-  return bs_array(env, 2, items);
+  bs_napi_emit sink;
+  bs_napi_emit_init(&sink, env);
+  bs_sockaddr_decode(sa, len, &sink.base);
+  return bs_napi_emit_result(&sink);
 }
 
 /* decode_scratch(scratch) -> [family, ...] | null, from a kernel-filled scratch */
@@ -195,14 +107,11 @@ static napi_value js_inet_pton(napi_env env, napi_callback_info info) {
   size_t n;
   if (napi_get_value_string_utf8(env, argv[1], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
-  if (n >= sizeof text - 1) return bs_null(env);
-  /* An embedded NUL would make inet_pton read a prefix: not an address. */
-  if (strlen(text) != n) return bs_null(env);
   unsigned char out[16];
-  int r = inet_pton(family, text, out);
-  if (r < 0) return bs_int(env, -errno);
-  if (r == 0) return bs_null(env);
-  return bs_buffer_copy(env, out, family == AF_INET ? 4 : 16);
+  int r = bs_inet_pton_text(family, text, n, out);
+  if (r == 0 || r == -1) return bs_null(env);
+  if (r < 0) return bs_int(env, r);
+  return bs_buffer_copy(env, out, (size_t)r);
 }
 
 /* inet_ntop(family, packed) -> string | -errno */
@@ -212,11 +121,11 @@ static napi_value js_inet_ntop(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   if (!bs_get_i32(env, argv[0], &family) || !bs_get_bytes(env, argv[1], &data, &len)) return NULL;
-  size_t want = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-  if (want == 0) return bs_int(env, -EAFNOSUPPORT);
-  if (len != want) BS_THROW_RANGE(env, "native: packed address has the wrong length");
   char host[INET6_ADDRSTRLEN];
-  if (!inet_ntop(family, data, host, sizeof host)) return bs_int(env, -errno);
+  const char *why = NULL;
+  int r = bs_inet_ntop_text(family, data, len, host, sizeof host, &why);
+  if (r == 0) BS_THROW_RANGE(env, why);
+  if (r < 0) return bs_int(env, r);
   return bs_str(env, host);
 }
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "emit.h"
+
 #define BS_MAX_ARGS 8
 
 /* Fails the current function with a thrown error and returns NULL. */
@@ -145,10 +147,26 @@ void bs_register_resolver(napi_env env, napi_value exports);
 void bs_register_netinfo(napi_env env, napi_value exports);
 void bs_register_constants(napi_env env, napi_value exports);
 
-/* Family hooks (families.c) used by the generic address codec (addresses.c):
- * encode a family-specific address from JS fields into *sa; decode one into a
- * JS array of fields.  Return false when the family is not theirs. */
-bool bs_family_decode(napi_env env, const struct sockaddr *sa, socklen_t len,
-                      napi_value *out);
+/* The addon's bs_emit sink (emit_napi.c): a parser's events become JS values
+ * (lists become arrays, nested at most BS_EMIT_DEPTH deep). */
+#define BS_EMIT_DEPTH 4
+typedef struct {
+  bs_emit base;
+  napi_env env;
+  napi_value stack[BS_EMIT_DEPTH];
+  uint32_t count[BS_EMIT_DEPTH];
+  int depth;
+  napi_value result;
+  bool failed;
+} bs_napi_emit;
+void bs_napi_emit_init(bs_napi_emit *s, napi_env env);
+/* The value built, or NULL when a Node-API call failed. */
+napi_value bs_napi_emit_result(bs_napi_emit *s);
+
+/* An encoder's result (sockaddr.h) as a JS value: 0 throws RangeError(why). */
+static inline napi_value bs_encoded(napi_env env, int64_t r, const char *why) {
+  if (r == 0) BS_THROW_RANGE(env, why ? why : "native: address out of range");
+  return bs_int(env, r);
+}
 
 #endif
