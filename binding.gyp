@@ -8,6 +8,8 @@
         "native/addresses.c",
         "native/sockaddr.c",
         "native/emit_napi.c",
+        "native/results.c",
+        "native/cmsg.c",
         "native/families.c",
         "native/messages.c",
         "native/polling.c",

@@ -7,6 +7,7 @@
  * explicit bounds checks, so a malformed or truncated one never makes it read
  * past its end.  Results are >= 0 or -errno, as everywhere in the addon. */
 #include "bs.h"
+#include "cmsg.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,8 +20,6 @@
 #include <sys/sendfile.h>
 #endif
 
-/* Python's SOCKLEN_T_LIMIT: the largest control length we hand the kernel. */
-#define SOCKLEN_LIMIT 0x7fffffff
 /* The most buffers a gather list may have before any allocation (UIO_MAXIOV
  * is 1024; the kernel answers EMSGSIZE above it). */
 #define MAX_IOV_FETCH (1u << 20)
@@ -32,28 +31,12 @@
 #define MAX_BATCH 1024
 
 /* sendmmsg/recvmmsg exist where the headers give MSG_WAITFORONE (Linux,
- * FreeBSD); elsewhere TypeScript loops over sendmsg/recvmsg. */
-#if defined(MSG_WAITFORONE) && (defined(__linux__) || defined(__FreeBSD__))
-#define BS_HAVE_MMSG 1
-#endif
+ * FreeBSD: cmsg.h sets BS_HAVE_MMSG); elsewhere TypeScript loops over
+ * sendmsg/recvmsg. */
 
 /* ---- CMSG arithmetic, range-checked as CPython's get_CMSG_LEN/SPACE ------ */
 
-static bool cmsg_len_of(int64_t n, size_t *out) {
-  if (n < 0 || (uint64_t)n > (uint64_t)(SOCKLEN_LIMIT - CMSG_LEN(0))) return false;
-  size_t r = CMSG_LEN((size_t)n);
-  if (r > SOCKLEN_LIMIT || r < (size_t)n) return false;
-  *out = r;
-  return true;
-}
-
-static bool cmsg_space_of(int64_t n, size_t *out) {
-  if (n < 0 || (uint64_t)n > (uint64_t)(SOCKLEN_LIMIT - CMSG_SPACE(1))) return false;
-  size_t r = CMSG_SPACE((size_t)n);
-  if (r > SOCKLEN_LIMIT || r < (size_t)n) return false;
-  *out = r;
-  return true;
-}
+/* The arithmetic, building and walking are plain C in cmsg.c. */
 
 /* cmsg_len(n) / cmsg_space(n) -> value | -1 when out of range */
 static napi_value js_cmsg_len(napi_env env, napi_callback_info info) {
@@ -61,7 +44,7 @@ static napi_value js_cmsg_len(napi_env env, napi_callback_info info) {
   int64_t n;
   size_t r;
   if (!bs_get_i64(env, argv[0], &n)) return NULL;
-  return bs_int(env, cmsg_len_of(n, &r) ? (int64_t)r : -1);
+  return bs_int(env, bs_cmsg_len_of(n, &r) ? (int64_t)r : -1);
 }
 
 static napi_value js_cmsg_space(napi_env env, napi_callback_info info) {
@@ -69,55 +52,18 @@ static napi_value js_cmsg_space(napi_env env, napi_callback_info info) {
   int64_t n;
   size_t r;
   if (!bs_get_i64(env, argv[0], &n)) return NULL;
-  return bs_int(env, cmsg_space_of(n, &r) ? (int64_t)r : -1);
+  return bs_int(env, bs_cmsg_space_of(n, &r) ? (int64_t)r : -1);
 }
 
 /* ---- shared pieces --------------------------------------------------------- */
-
-/* True when [cmsg, cmsg + space) lies inside the control buffer. */
-static bool cmsg_fits(const struct msghdr *msg, const struct cmsghdr *cmsg, size_t space) {
-  size_t off = (size_t)((const char *)cmsg - (const char *)msg->msg_control);
-  return off <= msg->msg_controllen && space <= msg->msg_controllen - off;
-}
-
-/* The data length of one received item, clipped to the buffer: 0 when whole,
- * 1 when its data runs past the end (clipped), -1 when the header is invalid. */
-static int cmsg_data_len(const struct msghdr *msg, const struct cmsghdr *cmsg, size_t *len) {
-  size_t data_off = (size_t)((const char *)CMSG_DATA(cmsg) - (const char *)msg->msg_control);
-  if (cmsg->cmsg_len < CMSG_LEN(0) || data_off > msg->msg_controllen) return -1;
-  size_t room = msg->msg_controllen - data_off;
-  size_t want = cmsg->cmsg_len - CMSG_LEN(0);
-  if (want > room) {
-    *len = room;
-    return 1;
-  }
-  *len = want;
-  return 0;
-}
-
-/* The first header, or NULL when even one header does not fit. */
-static struct cmsghdr *first_hdr(struct msghdr *msg) {
-  if (msg->msg_control == NULL || msg->msg_controllen < sizeof(struct cmsghdr)) return NULL;
-  return CMSG_FIRSTHDR(msg);
-}
-
-/* The next header, or NULL at the end; re-checks what the libc macro checks so
- * that a libc with a laxer CMSG_NXTHDR still never hands out a header past
- * the end. */
-static struct cmsghdr *next_hdr(struct msghdr *msg, struct cmsghdr *cmsg) {
-  if (cmsg->cmsg_len < sizeof(struct cmsghdr)) return NULL;
-  struct cmsghdr *next = CMSG_NXTHDR(msg, cmsg);
-  if (next == NULL || !cmsg_fits(msg, next, sizeof(struct cmsghdr))) return NULL;
-  return next;
-}
 
 /* Closes every descriptor of the SCM_RIGHTS items in a received control
  * buffer (used when the results cannot reach JavaScript). */
 static void close_received_fds(struct msghdr *msg) {
 #ifdef SCM_RIGHTS
-  for (struct cmsghdr *c = first_hdr(msg); c != NULL; c = next_hdr(msg, c)) {
+  for (struct cmsghdr *c = bs_cmsg_first(msg); c != NULL; c = bs_cmsg_next(msg, c)) {
     size_t len;
-    if (cmsg_data_len(msg, c, &len) < 0) break;
+    if (bs_cmsg_data_len(msg, c, &len) < 0) break;
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     const unsigned char *p = CMSG_DATA(c);
     for (size_t i = 0; i + sizeof(int) <= len; i += sizeof(int)) {
@@ -230,19 +176,16 @@ static bool build_control(napi_env env, napi_value anc, struct msghdr *msg,
   for (size_t i = 0; i < items; i++) {
     napi_value d;
     void *p;
-    size_t len, space;
+    size_t len;
     if (napi_get_element(env, anc, (uint32_t)(i * 3 + 2), &d) != napi_ok ||
         !bs_get_bytes(env, d, &p, &len))
       return false;
-    if (!cmsg_space_of((int64_t)len, &space)) {
-      napi_throw_range_error(env, NULL, "native: ancillary data item too large");
+    int r = bs_cmsg_add_space(&total, len);
+    if (r != 0) {
+      napi_throw_range_error(env, NULL, r == BS_CMSG_ITEM_TOO_LARGE ? "native: ancillary data item too large"
+                                                                    : "native: too much ancillary data");
       return false;
     }
-    if (space > SOCKLEN_LIMIT - total) {
-      napi_throw_range_error(env, NULL, "native: too much ancillary data");
-      return false;
-    }
-    total += space;
   }
   void *buf = stack;
   if (total > stack_len) {
@@ -261,24 +204,17 @@ static bool build_control(napi_env env, napi_value anc, struct msghdr *msg,
     napi_value lv, tv, dv;
     int32_t level, type;
     void *p;
-    size_t len, clen;
+    size_t len;
     if (napi_get_element(env, anc, (uint32_t)(i * 3), &lv) != napi_ok ||
         napi_get_element(env, anc, (uint32_t)(i * 3 + 1), &tv) != napi_ok ||
         napi_get_element(env, anc, (uint32_t)(i * 3 + 2), &dv) != napi_ok ||
         !bs_get_i32(env, lv, &level) || !bs_get_i32(env, tv, &type) ||
         !bs_get_bytes(env, dv, &p, &len))
       goto fail;
-    c = (i == 0) ? CMSG_FIRSTHDR(msg) : CMSG_NXTHDR(msg, c);
-    /* The data may have changed size since the first pass (a getter, a
-     * resized buffer): everything is checked against what was allocated. */
-    if (c == NULL || !cmsg_len_of((int64_t)len, &clen) || !cmsg_fits(msg, c, clen)) {
+    if (!bs_cmsg_put(msg, &c, level, type, p, len)) {
       napi_throw_range_error(env, NULL, "native: ancillary data does not fit in calculated space");
       goto fail;
     }
-    c->cmsg_level = level;
-    c->cmsg_type = type;
-    c->cmsg_len = clen;
-    if (len > 0) memcpy(CMSG_DATA(c), p, len);
   }
   return true;
 fail:
@@ -341,9 +277,9 @@ static napi_value js_sendmsg(napi_env env, napi_callback_info info) {
 static int push_items(napi_env env, struct msghdr *msg, napi_value out) {
   int status = 0;
   uint32_t n = 0;
-  for (struct cmsghdr *c = first_hdr(msg); c != NULL; c = next_hdr(msg, c)) {
+  for (struct cmsghdr *c = bs_cmsg_first(msg); c != NULL; c = bs_cmsg_next(msg, c)) {
     size_t len;
-    int s = cmsg_data_len(msg, c, &len);
+    int s = bs_cmsg_data_len(msg, c, &len);
     if (s != 0) status = s;
     if (s < 0) break;
     napi_value item, parts[3];
@@ -387,7 +323,7 @@ static napi_value js_recvmsg(napi_env env, napi_callback_info info) {
   if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i64(env, argv[2], &ancbufsize) ||
       !bs_get_i32(env, argv[3], &flags))
     return NULL;
-  if (ancbufsize < 0 || ancbufsize > SOCKLEN_LIMIT)
+  if (ancbufsize < 0 || ancbufsize > BS_SOCKLEN_LIMIT)
     BS_THROW_RANGE(env, "native: invalid ancillary data buffer length");
   bool is_array;
   if (napi_is_array(env, argv[6], &is_array) != napi_ok || !is_array)
@@ -652,7 +588,7 @@ static napi_value js_recvmmsg(napi_env env, napi_callback_info info) {
       !bs_get_i32(env, argv[4], &flags) || !bs_get_bytes(env, argv[5], &addrs, &addrs_len) ||
       !bs_get_bytes(env, argv[6], &outp, &out_len))
     return NULL;
-  if (vlen < 1 || vlen > MAX_BATCH || bufsize < 0 || bufsize > SOCKLEN_LIMIT)
+  if (vlen < 1 || vlen > MAX_BATCH || bufsize < 0 || bufsize > BS_SOCKLEN_LIMIT)
     BS_THROW_RANGE(env, "native: recvmmsg vlen or bufsize out of range");
   size_t v = (size_t)vlen, b = (size_t)bufsize;
   if (slab_len / (v) < b || addrs_len / v < BS_SCRATCH_SIZE || ((uintptr_t)addrs % 8) != 0 ||
@@ -679,25 +615,7 @@ static napi_value js_recvmmsg(napi_env env, napi_callback_info info) {
   }
   int r = recvmmsg(fd, mm, (unsigned int)v, flags, NULL);
   int e = errno;
-  if (r > 0) {
-    int32_t *out = outp;
-    /* Compaction: the datagrams move to the start of the slab, back to back
-     * (each truncated to bufsize), so JS copies the whole batch out at once. */
-    size_t dst = 0;
-    for (int i = 0; i < r; i++) {
-      size_t len = mm[i].msg_len < b ? mm[i].msg_len : b;
-      if (dst != (size_t)i * b) memmove((char *)slab + dst, (char *)slab + (size_t)i * b, len);
-      dst += len;
-    }
-    for (int i = 0; i < r; i++) {
-      socklen_t nl = mm[i].msg_hdr.msg_namelen;
-      if (nl > sizeof(struct sockaddr_storage)) nl = sizeof(struct sockaddr_storage);
-      uint32_t nl32 = (uint32_t)nl;
-      memcpy((char *)addrs + (size_t)i * BS_SCRATCH_SIZE, &nl32, sizeof nl32);
-      out[2 * i] = (int32_t)mm[i].msg_len;
-      out[2 * i + 1] = mm[i].msg_hdr.msg_flags;
-    }
-  }
+  if (r > 0) bs_mmsg_collect(mm, r, slab, b, addrs, BS_SCRATCH_SIZE, outp);
   if (mm != stack_mm) free(mm);
   if (iov != stack_iov) free(iov);
   return bs_int(env, r < 0 ? -e : r);

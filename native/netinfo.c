@@ -4,6 +4,8 @@
  * (native/README.md).  Names cross as bytes; TypeScript decodes them the way
  * Python does (file-system encoding with surrogateescape). */
 #include "bs.h"
+#include "results.h"
+#include "sockaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,18 +53,11 @@ static napi_value js_sethostname(napi_env env, napi_callback_info info) {
 static napi_value js_if_nameindex(napi_env env, napi_callback_info info) {
   struct if_nameindex *ni = if_nameindex();
   if (!ni) return bs_int(env, -errno);
-  napi_value list;
-  napi_create_array(env, &list);
-  uint32_t k = 0;
-  for (struct if_nameindex *p = ni; p->if_index != 0 || p->if_name != NULL; p++) {
-    napi_value pair;
-    napi_create_array_with_length(env, 2, &pair);
-    napi_set_element(env, pair, 0, bs_int(env, p->if_index));
-    napi_set_element(env, pair, 1, bs_buffer_copy(env, p->if_name, strlen(p->if_name)));
-    napi_set_element(env, list, k++, pair);
-  }
+  bs_napi_emit sink;
+  bs_napi_emit_init(&sink, env);
+  bs_emit_nameindex(ni, &sink.base);
   if_freenameindex(ni);
-  return list;
+  return bs_napi_emit_result(&sink);
 }
 
 /* if_nametoindex(nameBytes) -> index (0: no such interface) */
@@ -92,6 +87,8 @@ static napi_value js_inet_aton(napi_env env, napi_callback_info info) {
   size_t n;
   if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
+  unsigned char a[4];
+  int r;
   /* A longer text may still be an address followed by junk after a space
    * (glibc stops there), so read it whole. */
   if (n >= sizeof text - 1) {
@@ -103,14 +100,16 @@ static napi_value js_inet_aton(napi_env env, napi_callback_info info) {
       return NULL;
     }
     napi_get_value_string_utf8(env, argv[0], big, full + 1, &n);
-    struct in_addr a;
-    int ok = inet_aton(big, &a);
+    r = bs_inet_aton_text(big, n, a);
     free(big);
-    return ok ? bs_buffer_copy(env, &a, 4) : bs_null(env);
+  } else {
+    r = bs_inet_aton_text(text, n, a);
   }
-  struct in_addr a;
-  if (!inet_aton(text, &a)) return bs_null(env);
-  return bs_buffer_copy(env, &a, 4);
+  if (r < 0) {
+    napi_throw_error(env, NULL, "native: out of memory");
+    return NULL;
+  }
+  return r ? bs_buffer_copy(env, a, 4) : bs_null(env);
 }
 
 /* inet_pton_into(family, text, out16) -> 4 | 16 (bytes written to out16),
@@ -124,17 +123,11 @@ static napi_value js_inet_pton_into(napi_env env, napi_callback_info info) {
   size_t cap;
   if (!bs_get_bytes(env, argv[2], &out, &cap)) return NULL;
   if (cap < 16) BS_THROW_RANGE(env, "native: inet_pton_into needs 16 bytes");
-  char text[INET6_ADDRSTRLEN + 16];
+  char text[INET6_ADDRSTRLEN + 64];
   size_t n;
   if (napi_get_value_string_utf8(env, argv[1], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
-  if (strlen(text) != n) return bs_int(env, -1);
-  /* Longer than any address: let the library refuse what it cannot read whole. */
-  if (n >= sizeof text - 1) return bs_int(env, family == AF_INET || family == AF_INET6 ? 0 : -EAFNOSUPPORT);
-  int r = inet_pton(family, text, out);
-  if (r < 0) return bs_int(env, -errno);
-  if (r == 0) return bs_int(env, 0);
-  return bs_int(env, family == AF_INET ? 4 : 16);
+  return bs_int(env, bs_inet_pton_text(family, text, n, out));
 }
 
 /* inet_pton4(text) -> the address as a u32 (first byte most significant),
@@ -142,14 +135,14 @@ static napi_value js_inet_pton_into(napi_env env, napi_callback_info info) {
  * boundary: the hottest conversion allocates nothing here. */
 static napi_value js_inet_pton4(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 1);
-  char text[INET_ADDRSTRLEN + 16];
+  char text[INET6_ADDRSTRLEN + 64];
   size_t n;
   if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
-  if (strlen(text) != n) return bs_int(env, -2);
-  if (n >= sizeof text - 1) return bs_int(env, -1);
   struct in_addr a;
-  if (inet_pton(AF_INET, text, &a) != 1) return bs_int(env, -1);
+  int r = bs_inet_pton_text(AF_INET, text, n, &a);
+  if (r == -1) return bs_int(env, -2);
+  if (r != 4) return bs_int(env, -1);
   return bs_int(env, (int64_t)ntohl(a.s_addr));
 }
 
@@ -169,14 +162,13 @@ static napi_value js_inet_pton6(napi_env env, napi_callback_info info) {
   if (napi_get_reference_value(env, (napi_ref)keep, &ab) != napi_ok || ab == NULL ||
       napi_get_arraybuffer_info(env, ab, &out, &cap) != napi_ok || cap < 16)
     BS_THROW_RANGE(env, "native: inet_pton6_scratch was detached");
-  char text[INET6_ADDRSTRLEN + 16];
+  char text[INET6_ADDRSTRLEN + 64];
   size_t n;
   if (napi_get_value_string_utf8(env, argv[0], text, sizeof text, &n) != napi_ok)
     BS_THROW_TYPE(env, "native: expected a string");
-  if (strlen(text) != n) return bs_int(env, -2);
-  if (n >= sizeof text - 1) return bs_int(env, -1);
-  if (inet_pton(AF_INET6, text, out) != 1) return bs_int(env, -1);
-  return bs_int(env, 16);
+  int r = bs_inet_pton_text(AF_INET6, text, n, out);
+  if (r == -1) return bs_int(env, -2);
+  return bs_int(env, r == 16 ? 16 : -1);
 }
 
 void bs_register_netinfo(napi_env env, napi_value exports) {

@@ -18,6 +18,7 @@
  * Only reentrant libc calls (getaddrinfo, getnameinfo, *_r, inet_ntop), so
  * jobs may run concurrently on the pool and in worker threads. */
 #include "bs.h"
+#include "results.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -428,77 +429,22 @@ static napi_value failure_object(napi_env env, job *j) {
   return o;
 }
 
-/* An AF_INET/AF_INET6 sockaddr as its public array, [host, port] or
- * [host, port, flowinfo, scope_id]; any other family as its bytes. */
-static napi_value sockaddr_value(napi_env env, const struct sockaddr *sa, socklen_t len) {
-  char host[INET6_ADDRSTRLEN];
-  napi_value a;
-  if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-    const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-    inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
-    napi_create_array_with_length(env, 2, &a);
-    napi_set_element(env, a, 0, bs_str(env, host));
-    napi_set_element(env, a, 1, bs_int(env, ntohs(sin->sin_port)));
-    return a;
-  }
-  if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-    inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
-    napi_create_array_with_length(env, 4, &a);
-    napi_set_element(env, a, 0, bs_str(env, host));
-    napi_set_element(env, a, 1, bs_int(env, ntohs(sin6->sin6_port)));
-    napi_set_element(env, a, 2, bs_int(env, ntohl(sin6->sin6_flowinfo)));
-    napi_set_element(env, a, 3, bs_int(env, sin6->sin6_scope_id));
-    return a;
-  }
-  return bs_buffer_copy(env, sa, len);
-}
-
-static napi_value build_addrinfo(napi_env env, job *j) {
-  bool decoded = j->op == OP_GETADDRINFO_DECODED;
-  napi_value list;
-  napi_create_array(env, &list);
-  uint32_t i = 0;
-  for (struct addrinfo *ai = j->ai; ai; ai = ai->ai_next) {
-    napi_value item;
-    napi_create_array_with_length(env, 5, &item);
-    napi_set_element(env, item, 0, bs_int(env, ai->ai_family));
-    napi_set_element(env, item, 1, bs_int(env, ai->ai_socktype));
-    napi_set_element(env, item, 2, bs_int(env, ai->ai_protocol));
-    napi_set_element(env, item, 3, bs_str(env, ai->ai_canonname ? ai->ai_canonname : ""));
-    napi_set_element(env, item, 4, decoded ? sockaddr_value(env, ai->ai_addr, ai->ai_addrlen)
-                                           : bs_buffer_copy(env, ai->ai_addr, ai->ai_addrlen));
-    napi_set_element(env, list, i++, item);
-  }
-  return list;
-}
-
-/* [h_name, aliases, addresses] as CPython's gethost_common builds it. */
-static napi_value build_hostent(napi_env env, job *j) {
-  struct hostent *h = j->hp;
-  napi_value out, aliases, addrs;
-  napi_create_array_with_length(env, 3, &out);
-  napi_create_array(env, &aliases);
-  napi_create_array(env, &addrs);
-  uint32_t n = 0;
-  for (char **a = h->h_aliases; a && *a; a++) napi_set_element(env, aliases, n++, bs_str(env, *a));
-  n = 0;
-  for (char **a = h->h_addr_list; a && *a; a++) {
-    char text[INET6_ADDRSTRLEN];
-    if (!inet_ntop(h->h_addrtype, *a, text, sizeof text)) continue;
-    napi_set_element(env, addrs, n++, bs_str(env, text));
-  }
-  napi_set_element(env, out, 0, bs_str(env, h->h_name ? h->h_name : ""));
-  napi_set_element(env, out, 1, aliases);
-  napi_set_element(env, out, 2, addrs);
-  return out;
+/* The list builders are plain C (results.c), shared with the fuzz harnesses. */
+static napi_value build_with(napi_env env, job *j) {
+  bs_napi_emit sink;
+  bs_napi_emit_init(&sink, env);
+  if (j->op == OP_GETADDRINFO || j->op == OP_GETADDRINFO_DECODED)
+    bs_emit_addrinfo(j->ai, j->op == OP_GETADDRINFO_DECODED, &sink.base);
+  else
+    bs_emit_hostent(j->hp, &sink.base);
+  return bs_napi_emit_result(&sink);
 }
 
 static napi_value job_build(napi_env env, job *j) {
   if (j->failure != F_NONE) return failure_object(env, j);
   switch (j->op) {
     case OP_GETADDRINFO:
-    case OP_GETADDRINFO_DECODED: return build_addrinfo(env, j);
+    case OP_GETADDRINFO_DECODED: return build_with(env, j);
     case OP_GETNAMEINFO: {
       napi_value out;
       napi_create_array_with_length(env, 2, &out);
@@ -508,7 +454,7 @@ static napi_value job_build(napi_env env, job *j) {
     }
     case OP_GETHOSTBYNAME: return bs_str(env, j->host);
     case OP_GETHOSTBYNAME_EX:
-    case OP_GETHOSTBYADDR: return build_hostent(env, j);
+    case OP_GETHOSTBYADDR: return build_with(env, j);
     case OP_GETSERVBYPORT: return bs_str(env, j->serv);
     default: return bs_int(env, j->number);
   }
