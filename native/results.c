@@ -41,7 +41,10 @@ void bs_emit_hostent(const struct hostent *h, bs_emit *out) {
   for (char **a = h->h_aliases; a && *a; a++) bs_emit_cstr(out, *a);
   out->close(out);
   out->open(out);
-  for (char **a = h->h_addr_list; a && *a; a++) {
+  /* inet_ntop reads the family's address size from each entry: an entry of
+   * another length (h_length from an NSS module) is not read at all. */
+  int size = h->h_addrtype == AF_INET ? 4 : h->h_addrtype == AF_INET6 ? 16 : -1;
+  for (char **a = h->h_addr_list; a && *a && h->h_length == size; a++) {
     char text[INET6_ADDRSTRLEN];
     if (!inet_ntop(h->h_addrtype, *a, text, sizeof text)) continue;
     bs_emit_cstr(out, text);
