@@ -274,3 +274,45 @@ test('inet_aton agrees with python3 on random text (testIPv4_inet_aton_fourbytes
   );
   differential(nearText(v4pieces, legacy).map((s) => call('inet_aton', socket.AF_INET, s)), 5);
 });
+
+// ---- netlink (parsed in TypeScript only: src/netlink.ts) ---------------------------
+
+const nl = socket.netlink;
+
+test('netlink messages and attributes built then parsed are the same', () => {
+  const attr = fc.record({ type: fc.integer({ min: 0, max: 0x3fff }), data: fc.uint8Array({ maxLength: 40 }) });
+  const msg = fc.record({
+    type: u16, flags: u16, seq: u32, pid: u32,
+    attrs: fc.array(attr, { maxLength: 6 }),
+  });
+  check(fc.property(fc.array(msg, { maxLength: 6 }), (msgs) => {
+    const wire = Buffer.concat(msgs.map((m) => nl.buildMessage(m.type, m.flags, m.seq,
+      m.attrs.map((a) => nl.buildAttribute(a.type, Buffer.from(a.data))), m.pid)));
+    const parsed = nl.parseMessages(wire);
+    assert.equal(parsed.length, msgs.length);
+    parsed.forEach((p, i) => {
+      const m = msgs[i]!;
+      assert.deepEqual([p.type, p.flags, p.seq, p.pid], [m.type, m.flags, m.seq, m.pid]);
+      const attrs = nl.parseAttributes(p.payload);
+      assert.deepEqual(attrs.map((a) => [a.type, Buffer.from(a.data)]), m.attrs.map((a) => [a.type, Buffer.from(a.data)]));
+    });
+  }), 300);
+});
+
+test('netlink parsing of any bytes stays inside them and ends', () => {
+  check(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(8), (b, offset) => {
+    const buf = Buffer.from(b);
+    let total = 0;
+    for (const m of nl.parseMessages(buf)) {
+      // Each payload is a view of the input, inside it.
+      assert.equal(m.payload.buffer, buf.buffer);
+      assert.ok(m.payload.byteOffset >= buf.byteOffset + nl.NLMSG_HDRLEN);
+      assert.ok(m.payload.byteOffset + m.payload.length <= buf.byteOffset + buf.length);
+      total += nl.NLMSG_HDRLEN + m.payload.length;
+    }
+    assert.ok(total <= buf.length);
+    for (const a of nl.parseAttributes(buf, offset)) {
+      assert.ok(a.data.byteOffset + a.data.length <= buf.byteOffset + buf.length);
+    }
+  }), 1000);
+});
