@@ -2,7 +2,7 @@
  * lengths and flags the kernel reports, any values, for a batch of vlen
  * buffers of bufsize bytes.  The compacted slab must hold each datagram cut
  * to bufsize, back to back, and no write may leave the slab, the address
- * scratches or the result pairs.  Input: vlen, bufsize, count, then per
+ * scratches or the result pairs.  Input: vlen (1-16), bufsize (0-39), count, then per
  * message (msg_len u32, msg_namelen u32, msg_flags u32). */
 #include <stdint.h>
 #include <string.h>
@@ -14,8 +14,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   input in = {data, size};
-  size_t vlen = 1 + take_u(&in, 1) % 64;
-  size_t bufsize = take_u(&in, 1) % 80;
+  size_t vlen = 1 + take_u(&in, 1) % 16;
+  size_t bufsize = take_u(&in, 1) % 40;
   int count = 1 + (int)(take_u(&in, 1) % vlen);
   struct mmsghdr *mm = calloc(vlen, sizeof *mm);
   char *slab = malloc(vlen * bufsize > 0 ? vlen * bufsize : 1);

@@ -16,10 +16,10 @@ const harnesses = {
   sockaddr_encode: { sources: ['sockaddr.c'], maxLen: 300 },
   inet_text: { sources: ['sockaddr.c'], maxLen: 128 },
   cmsg: { sources: ['cmsg.c'], maxLen: 1024 },
-  mmsg: { sources: ['cmsg.c'], maxLen: 800 },
-  nameindex: { sources: ['results.c', 'sockaddr.c'], maxLen: 512 },
-  addrinfo: { sources: ['results.c', 'sockaddr.c'], maxLen: 512 },
-  hostent: { sources: ['results.c', 'sockaddr.c'], maxLen: 512 },
+  mmsg: { sources: ['cmsg.c'], maxLen: 200 },
+  nameindex: { sources: ['results.c', 'sockaddr.c'], maxLen: 200 },
+  addrinfo: { sources: ['results.c', 'sockaddr.c'], maxLen: 200 },
+  hostent: { sources: ['results.c', 'sockaddr.c'], maxLen: 200 },
 };
 
 function option(name) {
