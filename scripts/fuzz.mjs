@@ -35,7 +35,8 @@ if (!(seconds > 0) || (runs !== undefined && !(runs > 0)) || !(jobs >= 1)) {
   process.exit(2);
 }
 const clang = process.env.CC_FUZZ ?? 'clang';
-const out = '.fuzz-build';
+// FUZZ_BUILD_DIR lets a second run (a smoke beside a long run) use its own directory.
+const out = process.env.FUZZ_BUILD_DIR ?? '.fuzz-build';
 mkdirSync(path.join(out, 'artifacts'), { recursive: true });
 mkdirSync(path.join(out, 'logs'), { recursive: true });
 const names = Object.keys(harnesses).filter((n) => !only || only.includes(n));
