@@ -2,10 +2,11 @@
  * Linux batches sendmmsg/recvmmsg.  Owned by the messages work (issue 5).
  *
  * TypeScript validates every argument first (Python's messages); this file
- * re-checks each length and bound it is given, builds control buffers with
- * CMSG_FIRSTHDR/CMSG_NXTHDR and walks the kernel's control buffer with
- * explicit bounds checks, so a malformed or truncated one never makes it read
- * past its end.  Results are >= 0 or -errno, as everywhere in the addon. */
+ * re-checks each length and bound it is given.  Building control buffers,
+ * walking the kernel's (bounds-checked, so a malformed or truncated one never
+ * makes it read past its end) and recvmmsg's result step are plain C in
+ * cmsg.c, shared with the fuzz harnesses.  Results are >= 0 or -errno, as
+ * everywhere in the addon. */
 #include "bs.h"
 #include "cmsg.h"
 
