@@ -7,8 +7,10 @@
  *   hooks, so families the kernel refuses are covered too);
  * - inet_pton, inet_ntop, inet_aton and inet_ntoa agree with python3's
  *   socket module on random inputs, valid and not, batched into one python3
- *   call per run (mirroring test_socket's testIPv4toString, testIPv6toString,
- *   testStringToIPv4, testStringToIPv6 and testIPv4_inet_aton_fourbytes).
+ *   call per run of 500 (mirroring test_socket's testIPv4toString, testIPv6toString,
+ *   testStringToIPv4, testStringToIPv6 and testIPv4_inet_aton_fourbytes);
+ * - netlink messages and attributes (parsed in TypeScript only) round-trip,
+ *   and parsing any bytes stays inside them.
  *
  * Runs are bounded (numRuns). The seed is fixed per process and printed on
  * failure; FC_SEED=<n> replays one.
