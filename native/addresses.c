@@ -86,7 +86,7 @@ static napi_value js_encode_unix(napi_env env, napi_callback_info info) {
   if (filesystem ? len >= sizeof sun->sun_path : len > sizeof sun->sun_path)
     return bs_int(env, -ENAMETOOLONG);
   sun->sun_family = AF_UNIX;
-  memcpy(sun->sun_path, path, len);
+  if (len > 0) memcpy(sun->sun_path, path, len); /* the empty name may be a NULL buffer */
   size_t total = offsetof(struct sockaddr_un, sun_path) + len + (filesystem ? 1 : 0);
 #ifdef __APPLE__
   sun->sun_len = (unsigned char)total;

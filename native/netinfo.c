@@ -23,7 +23,7 @@ static char *bytes_cstr(napi_env env, napi_value v, size_t *len) {
     napi_throw_error(env, NULL, "native: out of memory");
     return NULL;
   }
-  memcpy(s, data, n);
+  if (n > 0) memcpy(s, data, n); /* an empty buffer may have no memory (NULL) */
   s[n] = '\0';
   if (len) *len = n;
   return s;
