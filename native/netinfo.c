@@ -43,7 +43,8 @@ static napi_value js_sethostname(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bs_get_bytes(env, argv[0], &data, &n)) return NULL;
-  if (sethostname(data, n) < 0) return bs_int(env, -errno);
+  /* An empty buffer may have no memory (NULL); sethostname's name is nonnull. */
+  if (sethostname(n > 0 ? data : "", n) < 0) return bs_int(env, -errno);
   return bs_int(env, 0);
 }
 

@@ -5,8 +5,12 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const tsc = 'node_modules/typescript/bin/tsc';
-for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
-  execFileSync(process.execPath, [tsc, '-p', p], { stdio: 'inherit' });
+// BSD_SOCKET_TEST_COMPILED=1: the caller has compiled already (the sanitizer
+// run compiles before it preloads the sanitizer runtime into every process).
+if (process.env.BSD_SOCKET_TEST_COMPILED !== '1') {
+  for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
+    execFileSync(process.execPath, [tsc, '-p', p], { stdio: 'inherit' });
+  }
 }
 
 function find(dir, out = []) {
