@@ -24,5 +24,7 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = find('.build/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
+// BSD_SOCKET_TEST_TIMEOUT_MS: a longer bound for slower builds (the sanitizer run).
+const timeout = Number(process.env.BSD_SOCKET_TEST_TIMEOUT_MS) || 120000;
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

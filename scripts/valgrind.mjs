@@ -19,9 +19,12 @@ const FILES = ['native-safety', 'messages', 'hardening'];
 const only = process.argv.slice(2);
 const files = FILES.filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 
-for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', p],
-    { cwd: root, stdio: 'inherit' });
+// BSD_SOCKET_TEST_COMPILED=1: compiled already (as for scripts/test.mjs).
+if (process.env.BSD_SOCKET_TEST_COMPILED !== '1') {
+  for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', p],
+      { cwd: root, stdio: 'inherit' });
+  }
 }
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
