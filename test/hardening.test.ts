@@ -9,6 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import * as socket from 'bsd-socket';
 import { checkNoLeaks } from './helpers/fds.js';
 import { skipReason } from './helpers/families.js';
@@ -181,4 +182,27 @@ test('sethostname of an empty name empties the host name, in a private UTS names
   `], { encoding: 'utf8', timeout: 60_000, cwd: process.cwd() });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), ['', '', '']);
+});
+
+test('a worker that used the reactor and inet_pton6 ends cleanly: the addon releases its references with the environment', async () => {
+  // Under `npm run test:valgrind` the references the addon held (the
+  // reactor's dispatch, queue and control, its async context, inet_pton6's
+  // scratch) were definite leaks at each environment's teardown.
+  const code = `
+    import { parentPort } from 'node:worker_threads';
+    const socket = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
+    const [a, b] = socket.socketpair();
+    const pending = a.async.recv(16);
+    b.send(Buffer.from('ping'));
+    const got = (await pending).toString();
+    a.close(); b.close();
+    parentPort.postMessage([got, socket.inet_pton(socket.AF_INET6, '::1').length]);
+  `;
+  const w = new Worker(code, { eval: true });
+  const [message, exitCode] = await Promise.all([
+    new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); }),
+    new Promise((resolve) => w.once('exit', resolve)),
+  ]);
+  assert.deepEqual(message, ['ping', 16]);
+  assert.equal(exitCode, 0);
 });
