@@ -104,8 +104,9 @@ test('listen/connect over TCP exchange both ways', async () => {
 });
 
 test('listen/connect over UDP', async () => {
-  // -w is both the wait for the first datagram and the idle time after it.
-  const wait = SLOW ? '30' : '1';
+  // -w is both the wait for the first datagram and the idle time after it:
+  // generous, since the client's node may take seconds to start on a loaded machine.
+  const wait = SLOW ? '30' : '5';
   const l = await startListener(['-u', '-w', wait, '-b', '127.0.0.1', '0']);
   const port = l.where.split(':').pop()!;
   const c = cli(['connect', '-u', '-w', '2', '127.0.0.1', port], 'datagram from connect\n');
