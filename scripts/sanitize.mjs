@@ -119,8 +119,7 @@ const env = {
     // Node frees nothing at exit on purpose (V8's heap, the isolate, libuv's
     // loop), and so do python3 and the other programs the tests start under
     // the same LD_PRELOAD: leak detection would report only those. The
-    // addon's own allocations are freed on every path of the call that makes
-    // them (checked by the valgrind run, scripts/valgrind.mjs).
+    // valgrind run (scripts/valgrind.mjs) looks for the addon's leaks.
     'detect_leaks=0',
     // V8 and Node install their own SIGSEGV/SIGBUS handlers (WebAssembly
     // trap handling); ASan leaves them in place.
