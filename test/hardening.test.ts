@@ -206,3 +206,26 @@ test('a worker that used the reactor and inet_pton6 ends cleanly: the addon rele
   assert.deepEqual(message, ['ping', 16]);
   assert.equal(exitCode, 0);
 });
+
+test('empty datagrams through the framed calls: sendto and recvfrom_into of empty buffers (test_socket: testRecvFromIntoEmptyBuffer)', () => {
+  // sendto/recvfrom take their buffer window through the call frame; an empty
+  // buffer's pointer is NULL, and NULL + 0 was computed for it.
+  const py = python<[number, number]>(`
+import socket, json
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(('127.0.0.1', 0))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(('127.0.0.1', 0))
+sent = a.sendto(b'', b.getsockname())
+n, addr = b.recvfrom_into(bytearray(0))
+print(json.dumps([sent, n]))`);
+  for (const [label, empty] of empties().filter(([, e]) => ArrayBuffer.isView(e))) {
+    using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    a.bind(['127.0.0.1', 0]);
+    b.bind(['127.0.0.1', 0]);
+    b.settimeout(10);
+    const sent = a.sendto(empty as Buffer, b.getsockname());
+    const [n, from] = b.recvfrom_into(empty as Buffer);
+    assert.deepEqual([sent, n], py, label);
+    assert.deepEqual(from, a.getsockname(), label);
+  }
+});
