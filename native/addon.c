@@ -295,7 +295,8 @@ bool bs_frame_window(napi_env env, napi_value buf, const double *slots, char **p
     napi_throw_range_error(env, NULL, "native: window exceeds the buffer");
     return false;
   }
-  *p = (char *)data + (size_t)o;
+  /* An empty buffer may have no memory (NULL), and NULL + 0 is undefined. */
+  *p = o > 0 ? (char *)data + (size_t)o : data;
   *n = (size_t)l;
   return true;
 }

@@ -28,6 +28,13 @@ static int cloexec_fallback(int fd) {
   return fd;
 }
 
+/* An address length from the kernel, as stored in a scratch: the kernel
+ * reports the address's full length even when it wrote only part of it, and
+ * the scratch never claims more than its sockaddr_storage holds. */
+static uint32_t scratch_len(socklen_t len) {
+  return len < sizeof(struct sockaddr_storage) ? (uint32_t)len : (uint32_t)sizeof(struct sockaddr_storage);
+}
+
 /* socket(family, type, proto) -> fd | -errno */
 static napi_value js_socket(napi_env env, napi_callback_info info) {
   BS_ARGS(env, info, 3);
@@ -148,7 +155,7 @@ static napi_value js_accept(napi_env env, napi_callback_info info) {
   if (r >= 0) r = cloexec_fallback(r);
 #endif
   if (r < 0) return bs_int(env, -errno);
-  *lenp = len;
+  *lenp = scratch_len(len);
   return bs_int(env, r);
 }
 
@@ -162,7 +169,7 @@ static napi_value name_call(napi_env env, napi_callback_info info, bool peer) {
   memset(sa, 0, sizeof(struct sockaddr_storage));
   int r = peer ? getpeername(fd, sa, &len) : getsockname(fd, sa, &len);
   if (r < 0) return bs_int(env, -errno);
-  *lenp = len;
+  *lenp = scratch_len(len);
   return bs_int(env, 0);
 }
 
@@ -219,7 +226,7 @@ static napi_value js_recvfrom(napi_env env, napi_callback_info info) {
     f[BS_FRAME_RESULT] = -errno;
     return NULL;
   }
-  *lenp = len;
+  *lenp = scratch_len(len);
   f[BS_FRAME_RESULT] = (double)r;
   return NULL;
 }
@@ -295,20 +302,33 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   return RET(shutdown(fd, how));
 }
 
-/* getsockopt(fd, level, name, buf) -> optlen | -errno (value written to buf) */
+/* getsockopt(fd, level, name, buf[, reported]) -> optlen | -errno (value
+ * written to buf).  optlen never exceeds buf's length: some options
+ * (NETLINK_LIST_MEMBERSHIPS) write at most the length given but report the
+ * length they need.  That reported length goes to reported[0] (a Uint32Array,
+ * when given), so the caller can see the truncation. */
 static napi_value js_getsockopt(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 4);
+  /* BS_ARGS requires all 5; `reported` is optional (undefined when not passed). */
+  napi_value argv[5];
+  size_t argc = 5;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 4) BS_THROW_TYPE(env, "native: missing argument");
   int fd;
   int32_t level, name;
-  void *buf;
-  size_t cap;
+  void *buf, *reported;
+  size_t cap, reported_cap;
   if (!bs_get_fd(env, argv[0], &fd) || !bs_get_i32(env, argv[1], &level) ||
-      !bs_get_i32(env, argv[2], &name) || !bs_get_bytes(env, argv[3], &buf, &cap))
+      !bs_get_i32(env, argv[2], &name) || !bs_get_bytes(env, argv[3], &buf, &cap) ||
+      !bs_get_bytes_or_null(env, argv[4], &reported, &reported_cap))
     return NULL;
+  if (reported != NULL && (reported_cap < sizeof(uint32_t) || (uintptr_t)reported % sizeof(uint32_t) != 0))
+    BS_THROW_RANGE(env, "native: getsockopt length output too small or misaligned");
+  if (cap > INT32_MAX) BS_THROW_RANGE(env, "native: getsockopt buffer too large");
   socklen_t len = (socklen_t)cap;
   int r = getsockopt(fd, level, name, cap ? buf : NULL, &len);
   if (r < 0) return bs_int(env, -errno);
-  return bs_int(env, len);
+  if (reported != NULL) *(uint32_t *)reported = (uint32_t)len;
+  return bs_int(env, len < cap ? len : (socklen_t)cap);
 }
 
 /* setsockopt(fd, level, name, buf|null, optlen) -> 0 | -errno.  A null buffer

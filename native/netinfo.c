@@ -25,7 +25,7 @@ static char *bytes_cstr(napi_env env, napi_value v, size_t *len) {
     napi_throw_error(env, NULL, "native: out of memory");
     return NULL;
   }
-  memcpy(s, data, n);
+  if (n > 0) memcpy(s, data, n); /* an empty buffer may have no memory (NULL) */
   s[n] = '\0';
   if (len) *len = n;
   return s;
@@ -45,7 +45,8 @@ static napi_value js_sethostname(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bs_get_bytes(env, argv[0], &data, &n)) return NULL;
-  if (sethostname(data, n) < 0) return bs_int(env, -errno);
+  /* An empty buffer may have no memory (NULL); sethostname's name is nonnull. */
+  if (sethostname(n > 0 ? data : "", n) < 0) return bs_int(env, -errno);
   return bs_int(env, 0);
 }
 
@@ -171,6 +172,19 @@ static napi_value js_inet_pton6(napi_env env, napi_callback_info info) {
   return bs_int(env, r == 16 ? 16 : -1);
 }
 
+/* A reference deleted when its environment goes away: references are the
+ * addon's to delete, and the environment only unlinks the ones left. */
+typedef struct {
+  napi_env env;
+  napi_ref ref;
+} env_ref;
+
+static void env_ref_delete(void *arg) {
+  env_ref *owner = arg;
+  napi_delete_reference(owner->env, owner->ref);
+  free(owner);
+}
+
 void bs_register_netinfo(napi_env env, napi_value exports) {
   bs_export(env, exports, "gethostname", js_gethostname);
   bs_export(env, exports, "sethostname", js_sethostname);
@@ -185,10 +199,17 @@ void bs_register_netinfo(napi_env env, napi_value exports) {
   void *scratch;
   napi_value ab, fn;
   napi_ref keep;
-  if (napi_create_arraybuffer(env, 16, &scratch, &ab) == napi_ok &&
-      napi_create_reference(env, ab, 1, &keep) == napi_ok &&
-      napi_create_function(env, "inet_pton6", NAPI_AUTO_LENGTH, js_inet_pton6, keep, &fn) == napi_ok) {
-    napi_set_named_property(env, exports, "inet_pton6_scratch", ab);
-    napi_set_named_property(env, exports, "inet_pton6", fn);
+  env_ref *owner = malloc(sizeof *owner);
+  if (owner != NULL && napi_create_arraybuffer(env, 16, &scratch, &ab) == napi_ok &&
+      napi_create_reference(env, ab, 1, &keep) == napi_ok) {
+    owner->env = env;
+    owner->ref = keep;
+    napi_add_env_cleanup_hook(env, env_ref_delete, owner);
+    owner = NULL;
+    if (napi_create_function(env, "inet_pton6", NAPI_AUTO_LENGTH, js_inet_pton6, keep, &fn) == napi_ok) {
+      napi_set_named_property(env, exports, "inet_pton6_scratch", ab);
+      napi_set_named_property(env, exports, "inet_pton6", fn);
+    }
   }
+  free(owner);
 }

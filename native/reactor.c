@@ -337,6 +337,12 @@ static void teardown(napi_async_cleanup_hook_handle handle, void *arg) {
   reactor *r = arg;
   r->tearing_down = true;
   r->cleanup = handle;
+  /* No JS is called from here on. References are the addon's to delete: the
+   * environment only unlinks the ones left, and their memory leaks. */
+  napi_delete_reference(r->env, r->dispatch);
+  napi_delete_reference(r->env, r->queue_ref);
+  napi_delete_reference(r->env, r->control_ref);
+  napi_async_destroy(r->env, r->actx);
   for (uint32_t i = 0; i < r->nslots; i++) {
     if (r->slots[i] != NULL) close_watcher(r, r->slots[i]);
   }

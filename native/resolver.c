@@ -361,7 +361,7 @@ static void text_copy(napi_env env, napi_value v, char *dst, size_t len) {
   void *data;
   size_t n;
   bs_get_bytes(env, v, &data, &n);
-  memcpy(dst, data, len);
+  if (len > 0) memcpy(dst, data, len); /* an empty buffer may have no memory (NULL) */
   dst[len] = '\0';
 }
 

@@ -337,7 +337,7 @@ int64_t bs_encode_unix(struct sockaddr_storage *ss, const void *path, size_t len
 #endif
   if (filesystem ? len >= sizeof sun->sun_path : len > sizeof sun->sun_path) return -ENAMETOOLONG;
   sun->sun_family = AF_UNIX;
-  memcpy(sun->sun_path, path, len);
+  if (len > 0) memcpy(sun->sun_path, path, len); /* the empty name may be a NULL buffer */
   size_t total = offsetof(struct sockaddr_un, sun_path) + len + (filesystem ? 1 : 0);
 #ifdef __APPLE__
   sun->sun_len = (unsigned char)total;

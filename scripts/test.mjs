@@ -5,8 +5,12 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const tsc = 'node_modules/typescript/bin/tsc';
-for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
-  execFileSync(process.execPath, [tsc, '-p', p], { stdio: 'inherit' });
+// BSD_SOCKET_TEST_COMPILED=1: the caller has compiled already (the sanitizer
+// run compiles before it preloads the sanitizer runtime into every process).
+if (process.env.BSD_SOCKET_TEST_COMPILED !== '1') {
+  for (const p of ['tsconfig.build.json', 'tsconfig.test.json']) {
+    execFileSync(process.execPath, [tsc, '-p', p], { stdio: 'inherit' });
+  }
 }
 
 function find(dir, out = []) {
@@ -20,5 +24,7 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = find('.build/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
+// BSD_SOCKET_TEST_TIMEOUT_MS: a longer bound for slower builds (the sanitizer run).
+const timeout = Number(process.env.BSD_SOCKET_TEST_TIMEOUT_MS) || 120000;
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -10,6 +10,7 @@ export {
   ProcessLookupError, TimeoutError, timeout, herror, gaierror, type OSErrorOptions,
 } from './errors.js';
 export { Socket, SocketType, socket, socketpair, fromfd, close } from './socket.js';
+export type { OptionBytes } from './socket.js';
 export { getdefaulttimeout, setdefaulttimeout } from './deadline.js';
 // Name services and network utilities (issue 4).
 export {

@@ -23,7 +23,8 @@ export interface NativeBinding {
   send(fd: number, buf: Uint8Array, offset: number, length: number, flags: number): number;
   sendto(fd: number, buf: ArrayBufferView, offset: number, length: number, flags: number, sa: Uint8Array, salen: number): number;
   shutdown(fd: number, how: number): number;
-  getsockopt(fd: number, level: number, name: number, buf: Uint8Array): number;
+  /** The written length (never past buf); `reported[0]` gets the kernel's own, which may be larger. */
+  getsockopt(fd: number, level: number, name: number, buf: Uint8Array, reported?: Uint32Array): number;
   setsockopt(fd: number, level: number, name: number, buf: Uint8Array | null, optlen: number): number;
   get_nonblocking(fd: number): number;
   set_nonblocking(fd: number, on: boolean): number;

@@ -74,6 +74,22 @@ const RX_KEEP_LIMIT = 256 * 1024;
 const ACCEPT_CLEARS_NONBLOCK = process.platform === 'linux';
 const intOpt = new Int32Array(1);
 const intOptBytes = new Uint8Array(intOpt.buffer);
+/** The length getsockopt(2) reported for the bytes form (may exceed the buffer). */
+const reportedOptlen = new Uint32Array(1);
+
+/**
+ * `getsockopt(level, optname, buflen)`'s value: the bytes the kernel wrote, at
+ * most `buflen`. A few options (`NETLINK_LIST_MEMBERSHIPS`) write what fits
+ * and report the length they need: then `truncated` is true and `optlen` is
+ * that length, so asking again with `buflen >= optlen` gets the whole value.
+ * Python returns `optlen` bytes instead, the ones past `buflen` never written.
+ */
+export interface OptionBytes extends Buffer {
+  /** The length getsockopt(2) reported: the value's full length. */
+  readonly optlen: number;
+  /** Whether the value needed more than `buflen` bytes (`optlen > length`). */
+  readonly truncated: boolean;
+}
 
 /** Internal construction (accept, dup, socketpair): no kernel queries, no validation. */
 let adopting: { fd: number; family: number; type: number; proto: number; timeout: number | null } | null = null;
@@ -542,12 +558,13 @@ export class Socket implements Disposable {
   // ---- options --------------------------------------------------------------
 
   /**
-   * An option's value: an integer, or with `buflen` (1-1024) the raw bytes (at most
-   * buflen); `buflen` 0 is the integer form, as in CPython.
+   * An option's value: an integer, or with `buflen` (1-1024) the raw bytes the
+   * kernel wrote (at most buflen, see {@link OptionBytes} for a value that did
+   * not fit); `buflen` 0 is the integer form, as in CPython.
    * @syscall getsockopt(2)
    * @throws {OSError} ENOPROTOOPT, EBADF, "getsockopt buflen out of range"
    */
-  getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
+  getsockopt(level: number, optname: number, buflen?: number): number | OptionBytes {
     const lv = toCInt('getsockopt', 'level', level);
     const name = toCInt('getsockopt', 'optname', optname);
     // As CPython: buflen 0 asks for the int form; out of 1-1024 fails before the call.
@@ -568,9 +585,13 @@ export class Socket implements Disposable {
       return intOpt[0]!;
     }
     const buf = Buffer.alloc(n);
-    const r = native.getsockopt(fd, lv, name, buf);
+    const r = native.getsockopt(fd, lv, name, buf, reportedOptlen);
     if (r < 0) throw errnoError(-r, 'getsockopt');
-    return buf.subarray(0, r);
+    const optlen = reportedOptlen[0]!;
+    return Object.defineProperties(buf.subarray(0, r), {
+      optlen: { value: optlen },
+      truncated: { value: optlen > n },
+    }) as OptionBytes;
   }
 
   /**

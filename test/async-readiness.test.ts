@@ -132,7 +132,9 @@ test('readiness guesses: a guess that finds nothing leaves the read to epoll, wh
   try {
     y.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096);
     const before = socket.async.reactorState();
-    const late = runPeer('core', 'sendLater', [xPeer.fileno(), 300, 'late']);
+    // 3 s: the data must still be missing while y's sendall waits, and the
+    // workers start slowly on a loaded machine or under the sanitizer.
+    const late = runPeer('core', 'sendLater', [xPeer.fileno(), 3000, 'late']);
     const got = x.async.recv(16);
     const total = 512 * 1024;
     const drain = runPeer('core', 'readSlowly', [z.fileno(), 8192, 1, 8000]);

@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const addon: any = createRequire(import.meta.url)('../../build/Release/bsd_socket.node');
+// The addon the library loads: BSD_SOCKET_NATIVE names another build (the
+// sanitizer build of `npm run test:sanitize`), as in src/native.ts.
+const addon: any = createRequire(import.meta.url)(process.env['BSD_SOCKET_NATIVE'] ?? '../../build/Release/bsd_socket.node');
 
 // The framed calls (recv, recvfrom, send, sendto) read their numbers from the
 // call frame: [fd, offset, length, flags, salen, , , result].

@@ -55,13 +55,19 @@ process.stdout.write(JSON.stringify(out) + '\\n');
 `;
 
 for (const workload of ['create/close', 'async round trips']) {
-  test(`RSS and heap plateau over ${CYCLES} ${workload}`, async () => {
+  test(`RSS and heap plateau over ${CYCLES} ${workload}`, async (t) => {
     const r = lastJson(await child(BODY, { nodeFlags: ['--expose-gc'], args: [workload, String(CYCLES), String(SAMPLES)], timeoutMs: 110_000 }).done);
     const rss = r['rss'] as number[];
     const heap = r['heap'] as number[];
     assert.equal(rss.length, SAMPLES);
     const mb = (v: number): string => (v / MiB).toFixed(1);
-    assert.equal(growthAfterWarmup(rss, 4 * MiB), null, `RSS ${rss.map(mb).join(' ')} MiB keeps growing`);
+    if (process.env['BSD_SOCKET_SANITIZE']) {
+      // AddressSanitizer keeps freed memory in a quarantine of up to 256 MiB
+      // before reusing it, so RSS climbs until that is full: not the library's.
+      t.diagnostic(`RSS not checked under the sanitizer (its quarantine): ${rss.map(mb).join(' ')} MiB`);
+    } else {
+      assert.equal(growthAfterWarmup(rss, 4 * MiB), null, `RSS ${rss.map(mb).join(' ')} MiB keeps growing`);
+    }
     assert.equal(growthAfterWarmup(heap, 1 * MiB), null, `heap ${heap.map(mb).join(' ')} MiB keeps growing`);
     assert.equal(r['pending'], 0);
     report(`plateau, ${workload}`, {
