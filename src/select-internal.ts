@@ -118,11 +118,17 @@ export function nsLeft(deadline: number): number | null {
   return Math.max(0, Math.ceil((deadline - now()) * 1e6));
 }
 
-/** Runs `call` until it returns anything but -EINTR, giving it the time left each round (PEP 475). */
-export function retryEintr(deadline: number, call: (leftNs: number | null) => number): number {
-  for (;;) {
-    const r = call(nsLeft(deadline));
+/**
+ * Runs `call` until it returns anything but -EINTR, giving it the time left
+ * each round (PEP 475). When the deadline has passed by the time an EINTR
+ * comes back, returns 0 (nothing ready), as CPython does.
+ */
+export function retryEintr(ns: number | null, deadline: number, call: (leftNs: number | null) => number): number {
+  // The first call gets the timeout as given; only a retry recomputes it.
+  for (let first = true; ; first = false) {
+    const r = call(first ? ns : nsLeft(deadline));
     if (r !== -EINTR) return r;
+    if (deadline !== Infinity && now() >= deadline) return 0;
   }
 }
 

@@ -12,6 +12,8 @@ import { sn, K, toFd, toNanoseconds, toList, check, closedError, closeOwned, dea
 export const hasKqueue: boolean = sn.kqueue_open !== undefined;
 
 const FIELDS = 6;
+/** The descriptor fromfd() hands to the constructor. */
+let adopting: number | null = null;
 
 /** Python's `select.kevent`: one change or event of a kqueue. */
 export class kevent {
@@ -45,6 +47,12 @@ export class Kqueue {
    * @throws {OSError} no kqueue on this platform, EMFILE
    */
   constructor() {
+    if (adopting !== null) {
+      this.#fd = adopting;
+      adopting = null;
+      finalizer.register(this, this.#fd, this);
+      return;
+    }
     if (sn.kqueue_open === undefined) throw new OSError('kqueue is not available on this platform');
     this.#fd = check(sn.kqueue_open(), 'kqueue');
     finalizer.register(this, this.#fd, this);
@@ -52,10 +60,8 @@ export class Kqueue {
 
   /** A kqueue object owning an existing kqueue descriptor. */
   static fromfd(fd: number): Kqueue {
-    const kq = Object.create(Kqueue.prototype) as Kqueue;
-    kq.#fd = toFd(fd);
-    finalizer.register(kq, kq.#fd, kq);
-    return kq;
+    adopting = toFd(fd);
+    return new Kqueue();
   }
 
   get closed(): boolean {
@@ -99,7 +105,7 @@ export class Kqueue {
     });
     const fd = this.fileno();
     const out = new Float64Array(max * FIELDS);
-    const r = retryEintr(deadlineAfter(ns), (left) => {
+    const r = retryEintr(ns, deadlineAfter(ns), (left) => {
       const sec = left === null ? -1 : Math.floor(left / 1e9);
       return sn.kevent_call!(fd, input, changes.length, out, max, sec, left === null ? 0 : left - sec * 1e9);
     });

@@ -89,15 +89,15 @@ export function select<R = FileDescriptorLike, W = FileDescriptorLike, X = FileD
   rlist: Iterable<R>, wlist: Iterable<W>, xlist: Iterable<X>, timeout?: number | null): [R[], W[], X[]] {
   const a = selectArgs(rlist, wlist, xlist, timeout);
   const deadline = deadlineAfter(a.ns);
-  let out: [R[], W[], X[]] | undefined;
-  const r = retryEintr(deadline, (left) => {
+  let out: [R[], W[], X[]] = [[], [], []];
+  const r = retryEintr(a.ns, deadline, (left) => {
     const v = selectOnce(a, left);
     if (typeof v === 'number') return v;
     out = v;
     return 0;
   });
   if (r < 0) throw errnoError(-r, 'select');
-  return out!;
+  return out;
 }
 
 /** A zero-timeout attempt for a twin: ready objects, or NOT_YET when none are. */
@@ -280,7 +280,7 @@ export class Poll {
     const ms = pollTimeoutMs(timeout);
     const deadline = ms < 0 ? Infinity : deadlineAfter(ms * 1e6);
     let out: Array<[number, number]> = [];
-    const r = retryEintr(deadline, (left) => {
+    const r = retryEintr(ms < 0 ? null : ms * 1e6, deadline, (left) => {
       const v = this.#once(left === null ? -1 : msCeil(left));
       if (typeof v === 'number') return v;
       out = v;
@@ -353,6 +353,9 @@ function epollMask(v: unknown): number {
   return n >>> 0;
 }
 
+/** The descriptor fromfd() hands to the constructor (no JS runs in between). */
+let adopting: number | null = null;
+
 /** Closes an epoll or kqueue descriptor whose object was collected while open. */
 const ownedFinalizer = new FinalizationRegistry<number>((fd) => closeOwned(fd));
 
@@ -372,6 +375,12 @@ export class Epoll {
    *   ("invalid flags", errno null), EMFILE and the other errors of epoll_create1
    */
   constructor(sizehint: number = -1, flags: number = 0) {
+    if (adopting !== null) {
+      this.#fd = adopting;
+      adopting = null;
+      ownedFinalizer.register(this, this.#fd, this);
+      return;
+    }
     const hint = toInt('epoll', 'sizehint', sizehint);
     const f = toInt('epoll', 'flags', flags);
     if (hint !== -1 && hint <= 0) throw new RangeError('negative sizehint');
@@ -387,16 +396,8 @@ export class Epoll {
   static fromfd(fd: number): Epoll {
     const d = toInt('fromfd', 'fd', fd);
     if (d < 0) throw new RangeError(`file descriptor cannot be a negative integer (${d})`);
-    const ep = Object.create(Epoll.prototype) as Epoll;
-    ep.#init(d);
-    return ep;
-  }
-
-  #init(fd: number): void {
-    this.#fd = fd;
-    this.#out = new Uint32Array(0);
-    this.#watcher = null;
-    ownedFinalizer.register(this, fd, this);
+    adopting = d;
+    return new Epoll();
   }
 
   #open(): number {
@@ -507,7 +508,7 @@ export class Epoll {
     const { ms, max } = this.#args(timeout, maxevents);
     const deadline = ms < 0 ? Infinity : deadlineAfter(ms * 1e6);
     let res: Array<[number, number]> = [];
-    const r = retryEintr(deadline, (left) => {
+    const r = retryEintr(ms < 0 ? null : ms * 1e6, deadline, (left) => {
       const v = this.#once(left === null ? -1 : msCeil(left), max);
       if (typeof v === 'number') return v;
       res = v;
