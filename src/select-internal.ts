@@ -156,8 +156,30 @@ export function reprOf(v: unknown): string {
   return String(v);
 }
 
+/**
+ * Descriptors this module owns in this environment (epoll and kqueue objects,
+ * readiness sets), closed when the environment exits: a worker thread that
+ * ends with a selector open must not leave its descriptor to the process.
+ */
+const owned = new Set<number>();
+let exitHook = false;
+
+/** Records a descriptor this module created and must close. */
+export function adoptOwned(fd: number): number {
+  owned.add(fd);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const d of owned) sn.close(d);
+      owned.clear();
+    });
+  }
+  return fd;
+}
+
 /** Closes a descriptor this module owns (an epoll, kqueue or readiness set): watchers on it go first. */
 export function closeOwned(fd: number): void {
+  if (!owned.delete(fd)) return; // closed already (close() then the finalizer, or the exit hook)
   descriptorWillClose(fd);
   sn.close(fd);
 }
@@ -307,7 +329,7 @@ export class ReadinessSet {
   /** `interest`: descriptor -> mask of 1 (read), 2 (write), 4 (priority). */
   static open(interest: Map<number, number>): ReadinessSet {
     if (sn.epoll_open !== undefined) {
-      const fd = check(sn.epoll_open(0), 'epoll_create1');
+      const fd = adoptOwned(check(sn.epoll_open(0), 'epoll_create1'));
       const set = new ReadinessSet(fd);
       try {
         for (const [d, m] of interest) {
@@ -327,7 +349,7 @@ export class ReadinessSet {
       return set;
     }
     if (sn.kqueue_open !== undefined) {
-      const fd = check(sn.kqueue_open(), 'kqueue');
+      const fd = adoptOwned(check(sn.kqueue_open(), 'kqueue'));
       const set = new ReadinessSet(fd);
       const changes: number[] = [];
       for (const [d, m] of interest) {

@@ -6,7 +6,7 @@
  */
 import { errnoError, OSError } from './errors.js';
 import { toInt } from './validate.js';
-import { sn, K, toFd, toNanoseconds, toList, check, closedError, closeOwned, deadlineAfter, retryEintr } from './select-internal.js';
+import { sn, K, toFd, toNanoseconds, toList, check, closedError, closeOwned, adoptOwned, deadlineAfter, retryEintr } from './select-internal.js';
 
 /** Whether this platform has kqueue (macOS, the BSDs). */
 export const hasKqueue: boolean = sn.kqueue_open !== undefined;
@@ -48,13 +48,13 @@ export class Kqueue {
    */
   constructor() {
     if (adopting !== null) {
-      this.#fd = adopting;
+      this.#fd = adoptOwned(adopting);
       adopting = null;
       finalizer.register(this, this.#fd, this);
       return;
     }
     if (sn.kqueue_open === undefined) throw new OSError('kqueue is not available on this platform');
-    this.#fd = check(sn.kqueue_open(), 'kqueue');
+    this.#fd = adoptOwned(check(sn.kqueue_open(), 'kqueue'));
     finalizer.register(this, this.#fd, this);
   }
 

@@ -14,7 +14,7 @@ import { openWatcher, type Watcher } from './async/reactor.js';
 import { type AsyncOptions, isOptions, signalOf } from './async/options.js';
 import {
   sn, limits, K, type FileDescriptorLike, toFd, toList, toNanoseconds, msCeil, checkMs, deadlineAfter,
-  retryEintr, KeyError, check, closedError, closeOwned, NOT_YET, waitReady, ownWatcher, ReadinessSet,
+  retryEintr, KeyError, check, closedError, closeOwned, adoptOwned, NOT_YET, waitReady, ownWatcher, ReadinessSet,
 } from './select-internal.js';
 
 export * from './select-constants.gen.js';
@@ -376,7 +376,7 @@ export class Epoll {
    */
   constructor(sizehint: number = -1, flags: number = 0) {
     if (adopting !== null) {
-      this.#fd = adopting;
+      this.#fd = adoptOwned(adopting);
       adopting = null;
       ownedFinalizer.register(this, this.#fd, this);
       return;
@@ -385,7 +385,7 @@ export class Epoll {
     const f = toInt('epoll', 'flags', flags);
     if (hint !== -1 && hint <= 0) throw new RangeError('negative sizehint');
     if (f !== 0 && f !== K['EPOLL_CLOEXEC']) throw new OSError('invalid flags');
-    this.#fd = check(epollNative().epoll_open(0), 'epoll_create1');
+    this.#fd = adoptOwned(check(epollNative().epoll_open(0), 'epoll_create1'));
     ownedFinalizer.register(this, this.#fd, this);
   }
 

@@ -320,6 +320,7 @@ export class SelectSelector extends BaseSelector {
   }
 
   select(timeout?: number | null): SelectResult {
+    this.checkOpen();
     const t = nonNegative(timeout);
     let r: number[], w: number[];
     try {
