@@ -391,3 +391,23 @@ test('poll().async.poll and epoll().async.poll: same results as the sync calls, 
     closeAll(a, b);
   }
 });
+
+test('a condition epoll reports and select() ignores (a hang-up on an exception-only descriptor) wakes the select twin once, not every loop turn', async () => {
+  const { native } = await import(new URL('../../dist/native.js', import.meta.url).href) as typeof import('../dist/native.js');
+  const table = native as unknown as Record<string, (...a: unknown[]) => number>;
+  const [a, b] = socket.socketpair();
+  const orig = table['select_wait']!;
+  let calls = 0;
+  table['select_wait'] = (...x) => { calls++; return orig(...x); };
+  try {
+    b.close(); // a now has EPOLLHUP pending, and nothing exceptional for select()
+    const t0 = performance.now();
+    assert.deepEqual(await select.async.select([], [], [a], 0.3), [[], [], []]);
+    assert.ok(since(t0) >= 250, 'it waited for its timeout');
+    // The first try, one retry after the edge, the last look at the deadline.
+    assert.ok(calls <= 5, `${calls} select() calls: the twin spun`);
+  } finally {
+    table['select_wait'] = orig;
+    closeAll(a);
+  }
+});
