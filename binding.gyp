@@ -16,7 +16,8 @@
         "native/reactor.c",
         "native/resolver.c",
         "native/netinfo.c",
-        "native/constants.c"
+        "native/constants.c",
+        "native/select.c"
       ],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],

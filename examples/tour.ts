@@ -1,10 +1,12 @@
 /**
  * `npm start`: a short tour of bsd-socket on loopback, all with the blocking
  * API. A TCP echo server here with its client in a worker thread, a UDP
- * exchange, and a socketpair. Prints what happens and exits 0.
+ * exchange, a socketpair, and examples/select-server.ts (a selectors echo
+ * server in a worker). Prints what happens and exits 0.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as socket from 'bsd-socket';
+import { demo as selectServer } from './select-server.js';
 
 const ROUNDS = 3;
 
@@ -92,6 +94,8 @@ if (isMainThread) {
   await tcpEcho();
   udpExchange();
   pair();
+  // examples/select-server.ts: Python's selectors loop, blocking in a worker thread.
+  await selectServer();
   console.log('tour finished');
 } else {
   client((workerData as { port: number }).port);

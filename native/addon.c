@@ -323,6 +323,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   bs_register_reactor(env, exports);
   bs_register_resolver(env, exports);
   bs_register_netinfo(env, exports);
+  bs_register_select(env, exports);
   bs_register_constants(env, exports);
   return exports;
 }

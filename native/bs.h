@@ -144,6 +144,7 @@ void bs_register_messages(napi_env env, napi_value exports);
 void bs_register_polling(napi_env env, napi_value exports);
 void bs_register_reactor(napi_env env, napi_value exports);
 void bs_register_resolver(napi_env env, napi_value exports);
+void bs_register_select(napi_env env, napi_value exports);
 void bs_register_netinfo(napi_env env, napi_value exports);
 void bs_register_constants(napi_env env, napi_value exports);
 

@@ -29,6 +29,11 @@ How each entry is guarded (it must be right on platforms we cannot run here):
   - unknown on this machine (e.g. Bluetooth without BlueZ headers):
     #ifdef NAME, i.e. exported wherever some header defines it as a macro.
 
+The `select` module's constants (POLL*, EPOLL*, PIPE_BUF, and the KQ_* names
+of the BSDs, spelled from the kqueue macros) get a list of their own,
+native/select_constants.gen.h and src/select-constants.gen.ts, probed against
+native/select.c's header block: every one is a macro, guarded by itself.
+
 Run it on Linux with the kernel headers installed: the enum detection needs
 the Linux headers to see the enums.
 """
@@ -44,6 +49,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONSTANTS_C = os.path.join(ROOT, 'native', 'constants.c')
 GEN_H = os.path.join(ROOT, 'native', 'constants.gen.h')
 GEN_TS = os.path.join(ROOT, 'src', 'constants.gen.ts')
+SELECT_C = os.path.join(ROOT, 'native', 'select.c')
+SELECT_GEN_H = os.path.join(ROOT, 'native', 'select_constants.gen.h')
+SELECT_GEN_TS = os.path.join(ROOT, 'src', 'select-constants.gen.ts')
 CC = os.environ.get('CC', 'cc')
 # The same dialect and feature macros as binding.gyp, so the probes see what
 # the addon will see.
@@ -186,6 +194,94 @@ RTA_DST RTA_SRC RTA_GATEWAY RTA_OIF RTA_PRIORITY RTA_PREFSRC RTA_TABLE RT_TABLE_
 IFF_UP IFF_BROADCAST IFF_LOOPBACK IFF_POINTOPOINT IFF_RUNNING IFF_PROMISC IFF_MULTICAST
 IF_NAMESIZE
 """
+
+# (e) The select module: the running python3's names (below) and these, which
+# some Linux Python builds or other platforms add.  KQ_* are Python's names
+# for the <sys/event.h> macros (KQ_FILTER_READ is EVFILT_READ, KQ_EV_ADD is
+# EV_ADD, KQ_NOTE_DELETE is NOTE_DELETE).
+SELECT_NAMES = """
+POLLIN POLLPRI POLLOUT POLLERR POLLHUP POLLNVAL POLLRDNORM POLLRDBAND POLLWRNORM
+POLLWRBAND POLLMSG POLLRDHUP
+EPOLLIN EPOLLOUT EPOLLPRI EPOLLERR EPOLLHUP EPOLLET EPOLLONESHOT EPOLLEXCLUSIVE
+EPOLLRDHUP EPOLLRDNORM EPOLLRDBAND EPOLLWRNORM EPOLLWRBAND EPOLLMSG EPOLL_CLOEXEC
+PIPE_BUF
+KQ_FILTER_READ KQ_FILTER_WRITE KQ_FILTER_AIO KQ_FILTER_VNODE KQ_FILTER_PROC
+KQ_FILTER_NETDEV KQ_FILTER_SIGNAL KQ_FILTER_TIMER
+KQ_EV_ADD KQ_EV_DELETE KQ_EV_ENABLE KQ_EV_DISABLE KQ_EV_ONESHOT KQ_EV_CLEAR
+KQ_EV_SYSFLAGS KQ_EV_FLAG1 KQ_EV_EOF KQ_EV_ERROR
+KQ_NOTE_LOWAT KQ_NOTE_DELETE KQ_NOTE_WRITE KQ_NOTE_EXTEND KQ_NOTE_ATTRIB
+KQ_NOTE_LINK KQ_NOTE_RENAME KQ_NOTE_REVOKE KQ_NOTE_EXIT KQ_NOTE_FORK KQ_NOTE_EXEC
+KQ_NOTE_PCTRLMASK KQ_NOTE_PDATAMASK KQ_NOTE_TRACK KQ_NOTE_CHILD KQ_NOTE_TRACKERR
+KQ_NOTE_LINKUP KQ_NOTE_LINKDOWN KQ_NOTE_LINKINV
+"""
+
+
+def select_expr(name):
+    """The C macro behind a select-module name."""
+    for prefix, c in (('KQ_FILTER_', 'EVFILT_'), ('KQ_EV_', 'EV_'), ('KQ_NOTE_', 'NOTE_')):
+        if name.startswith(prefix):
+            return c + name[len(prefix):]
+    return name
+
+
+def select_python():
+    code = ('import json, select\n'
+            'print(json.dumps({k: getattr(select, k) for k in dir(select)'
+            ' if k.isupper() and isinstance(getattr(select, k), int)}))')
+    r = subprocess.run(['python3', '-c', code], capture_output=True, text=True, timeout=60)
+    if r.returncode:
+        sys.exit('gen-constants: python3 failed:\n' + r.stderr)
+    return {k: int(v) for k, v in json.loads(r.stdout).items()}
+
+
+def gen_select(tmp):
+    """native/select_constants.gen.h and src/select-constants.gen.ts."""
+    py = select_python()
+    names = sorted(set(SELECT_NAMES.split()) | set(py))
+    text = open(SELECT_C).read()
+    m = re.search(r'/\* BEGIN HEADERS[^\n]*\n(.*?)/\* END HEADERS', text, re.S)
+    if not m:
+        sys.exit('gen-constants: no BEGIN HEADERS/END HEADERS block in native/select.c')
+    headers = m.group(1)
+    macros = object_macros(headers, tmp)
+    entries = [{'name': n, 'expr': select_expr(n), 'guard': None, 'header': None} for n in names]
+    for e in entries:
+        if e['expr'] in macros:
+            continue
+        if e['expr'] in declared([e['expr']], headers, tmp):
+            sys.exit(f'gen-constants: {e["name"]} is not a macro here: add a guard')
+    text_h = render_h(entries)
+    # Probe the list itself: name -> value on this machine.
+    sub = os.path.join(tmp, 'select')
+    os.makedirs(sub, exist_ok=True)
+    src = (headers + '\n#include <stdio.h>\nint main(void) {\n'
+           '#define BS_CONSTANT(name, value) '
+           'printf("%s %lld\\n", #name, (long long)(value));\n'
+           '#include "select_constants.gen.h"\n  return 0;\n}\n')
+    with open(os.path.join(tmp, 'select_constants.gen.h'), 'w') as f:
+        f.write(text_h)
+    rc, _, err = cc(['-Wall', '-Wextra', '-Werror', '-o', 'probe'], src, tmp)
+    if rc:
+        sys.exit('gen-constants: the select list does not compile:\n' + err)
+    out = subprocess.run([os.path.join(tmp, 'probe')], capture_output=True,
+                         text=True, check=True).stdout
+    values = {n: int(v) for n, v in (l.split() for l in out.splitlines())}
+    ts = render_ts(names).replace('native.constants', 'native.select_constants') \
+        .replace("import { native } from './native.js';",
+                 "import { native as base } from './native.js';\n\n"
+                 "const native = base as unknown as { select_constants: Record<string, number> };")
+    with open(SELECT_GEN_H, 'w') as f:
+        f.write(text_h)
+    with open(SELECT_GEN_TS, 'w') as f:
+        f.write(ts)
+    diff = [f'{n}: python {py[n]} headers {values.get(n)}' for n in sorted(py)
+            if values.get(n) != py[n]]
+    print(f'select: {len(names)} names, {len(values)} present here')
+    if diff:
+        print('select differences from python3:\n  ' + '\n  '.join(diff))
+    else:
+        print(f'select: all {len(py)} python3 constants match')
+
 
 # Enum members of headers that differ between C libraries: a sibling macro
 # proves nothing there (musl and the BSDs ship their own <netinet/in.h>), so
@@ -475,6 +571,8 @@ def main():
         print('differences from python3:\n  ' + '\n  '.join(diff))
     else:
         print(f'all {len(py)} python3 constants match')
+    with tempfile.TemporaryDirectory() as tmp:
+        gen_select(tmp)
 
 
 if __name__ == '__main__':

@@ -45,6 +45,10 @@ export { build_can_frame, dissect_can_frame, build_canfd_frame, build_bcm_msg, t
 export { sendmsg_afalg, afalgAncillary, type AfalgOptions } from './alg.js';
 export { encodeSockaddr as _encodeSockaddr, decodeSockaddr as _decodeSockaddr } from './families.js';
 import * as asyncNamespace from './async.js';
+// Python's companion modules (DESIGN §3, "Multiplexing"); also the subpaths
+// bsd-socket/select and bsd-socket/selectors.
+export * as select from './select.js';
+export * as selectors from './selectors.js';
 export { asyncNamespace as async };
 export {
   toDuplex, toWebStreams, toNetSocket, fromNetSocket,

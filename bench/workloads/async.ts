@@ -18,6 +18,9 @@ function echo(rounds: number): Workload {
     { name: 'python-asyncio-sock', requires: ['c', 'python'], command: (ctx) => client(ctx, 'python-asyncio-sock', ['python3', ctx.python('echo-asyncio.py')]) },
     { name: 'node-net', requires: ['c'], command: (ctx) => client(ctx, 'node-net', [process.execPath, ctx.js('echo-net')]) },
     { name: 'bsd-socket-async', requires: ['c', 'bsd-socket'], command: (ctx) => client(ctx, 'bsd-socket-async', [process.execPath, ctx.js('echo-bsd')]) },
+    // One thread blocking in a selector: examples/select-server.ts against Python's selectors.
+    { name: 'python-selectors', requires: ['c', 'python'], command: (ctx) => client(ctx, 'python-selectors', ['python3', ctx.python('echo-selectors.py')]) },
+    { name: 'bsd-socket-selectors', requires: ['c', 'bsd-socket'], command: (ctx) => client(ctx, 'bsd-socket-selectors', [process.execPath, ctx.js('echo-select')]) },
   ];
   return {
     name: 'echo',
