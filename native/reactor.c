@@ -1,5 +1,7 @@
 /* Readiness for the Promise twins: one uv_poll_t per socket on the
- * environment's own loop (napi_get_uv_event_loop, never the default loop).
+ * environment's own loop (napi_get_uv_event_loop, never the default loop),
+ * or, where the runtime's Node-API has no libuv (Bun, Deno) or JS asks for
+ * it, the thread poller of poller.c ("thread mode").
  *
  * The design, and why (docs/async.md has the user-facing contract):
  *  - A reactor per environment, made by reactor_init(dispatch, queue, control) and
@@ -24,12 +26,20 @@
  *  - Environment teardown (process exit, worker termination) closes every
  *    handle through an async cleanup hook and frees the reactor when the
  *    last close callback has run.
+ *  - Thread mode keeps everything above that is not libuv's: the slots, the
+ *    queue, the readiness rounds and the control array.  A poller delivery
+ *    takes the place of the check handle's flush; the poller's threadsafe
+ *    function holds the reference; a watcher is an epoll registration
+ *    (one-shot, re-enabled after each delivery that reported it); teardown
+ *    joins the poller thread and frees at once (no close callbacks).
  */
 #include "bs.h"
+#include "poller.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,6 +55,9 @@ typedef struct {
   int events; /* the mask armed in libuv: UV_READABLE | UV_WRITABLE */
   dev_t dev;  /* the file open() saw on fd: arm() refuses another one */
   ino_t ino;
+  uint32_t serial;  /* thread mode: tells a report of this watcher from a stale one */
+  bool registered;  /* thread mode: fd is in the poller's set */
+  bool fired;       /* thread mode: reported, so disabled until re-enabled */
 } watcher;
 
 /* Readiness rounds (see flush): at most this many armed watchers are polled,
@@ -83,6 +96,11 @@ struct reactor {
   bool refd;
   bool tearing_down;
   napi_async_cleanup_hook_handle cleanup;
+  bs_poller *poller;         /* thread mode; NULL with libuv */
+  uint32_t serial;           /* thread mode: the last watcher serial given */
+  int32_t *byfd;             /* thread mode: slot + 1 of the watcher on each fd, 0 none */
+  uint32_t nbyfd;
+  bool delivering;           /* thread mode: in a delivery (teardown leaves the free to it) */
 };
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -166,7 +184,8 @@ static void push_event(reactor *r, int32_t slot, int32_t events) {
 /* Holds the loop alive (the check handle referenced) or not. */
 static void apply_ref(reactor *r, bool on) {
   if (on == r->refd || r->tearing_down) return;
-  if (on) uv_ref((uv_handle_t *)&r->check);
+  if (r->poller != NULL) bs_poller_ref(r->poller, on);
+  else if (on) uv_ref((uv_handle_t *)&r->check);
   else uv_unref((uv_handle_t *)&r->check);
   r->refd = on;
 }
@@ -246,7 +265,10 @@ static void flush(reactor *r) {
   mark_flush(r, true);
   dispatch_queue(r);
   bool guess = true; /* until JS declines, for the rest of this flush */
-  for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
+  /* Thread mode runs no rounds here: a delivery runs inside the runtime's
+   * own callback scope, so the woken twins' continuations only run after it
+   * returns; JS chains its guesses in microtasks instead (reactor.ts). */
+  for (int round = 0; round < ROUNDS_MAX && !r->tearing_down && r->poller == NULL; round++) {
     if (r->backoff > 0) {
       r->backoff--;
       break;
@@ -289,10 +311,18 @@ static void on_check(uv_check_t *h) {
 static void maybe_free(reactor *r) {
   if (!r->tearing_down || r->live > 0) return;
   napi_async_cleanup_hook_handle h = r->cleanup;
+  bool thread = r->poller != NULL;
+  free(r->byfd);
   free(r->queue);
   free(r->slots);
   free(r);
-  napi_remove_async_cleanup_hook(h);
+  if (!thread) napi_remove_async_cleanup_hook(h);
+}
+
+/* Thread mode: the poller is gone and no watcher is left. */
+static void free_thread_mode(reactor *r) {
+  r->live = 0;
+  maybe_free(r);
 }
 
 static void on_watcher_closed(uv_handle_t *h) {
@@ -324,13 +354,70 @@ static void set_armed(reactor *r, watcher *w, int events) {
   }
 }
 
+static uint64_t key_of(const watcher *w) {
+  return ((uint64_t)w->serial << 32) | (uint32_t)w->slot;
+}
+
+/* The watcher a poller report names, or NULL if it closed since. */
+static watcher *watcher_of_key(reactor *r, uint64_t key) {
+  uint32_t slot = (uint32_t)key;
+  if (slot >= r->nslots) return NULL;
+  watcher *w = r->slots[slot];
+  return w != NULL && w->serial == (uint32_t)(key >> 32) ? w : NULL;
+}
+
+/* Thread mode's flush: the poller's reports of one epoll_wait, then the
+ * rounds, then the reported watchers still armed are enabled again (a
+ * failure there wakes their waiters with the error, as libuv's status). */
+static void on_deliver(void *ctx, const uint64_t *keys, const int32_t *events, uint32_t n) {
+  reactor *r = ctx;
+  if (r->tearing_down) return;
+  r->delivering = true;
+  for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
+    watcher *w = watcher_of_key(r, keys[i]);
+    if (w == NULL || !w->registered) continue;
+    w->fired = true;
+    if ((events[i] & w->events) != 0) push_event(r, w->slot, events[i] & w->events);
+  }
+  flush(r);
+  for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
+    watcher *w = watcher_of_key(r, keys[i]);
+    if (w == NULL || !w->fired) continue;
+    w->fired = false;
+    if (!w->registered) continue;
+    int err = bs_poller_watch(r->poller, w->fd, keys[i], true, w->events);
+    if (err < 0) push_event(r, w->slot, err);
+  }
+  dispatch_queue(r);
+  r->delivering = false;
+  if (r->tearing_down) free_thread_mode(r);
+}
+
 static void close_watcher(reactor *r, watcher *w) {
   set_armed(r, w, 0);
   r->slots[w->slot] = NULL;
   if (w->slot < (int32_t)r->hint) r->hint = (uint32_t)w->slot;
+  if (r->poller != NULL) {
+    /* epoll_ctl is synchronous: the descriptor may be closed next. */
+    if (w->registered) (void)bs_poller_watch(r->poller, w->fd, key_of(w), true, 0);
+    if ((uint32_t)w->fd < r->nbyfd && r->byfd[w->fd] == w->slot + 1) r->byfd[w->fd] = 0;
+    free(w);
+    return;
+  }
   /* uv_close stops the watcher now (the descriptor leaves epoll at once), so
    * the caller may close the descriptor right after this returns. */
   uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
+}
+
+/* Thread mode's environment cleanup hook: there is nothing to wait for, so
+ * it is a plain one (under Deno, removing an async hook from inside itself
+ * ended in a double free). */
+static void teardown_thread_mode(void *arg) {
+  reactor *r = arg;
+  r->tearing_down = true;
+  bs_poller_destroy(r->poller); /* joins the thread, closes its epoll set */
+  for (uint32_t i = 0; i < r->nslots; i++) free(r->slots[i]);
+  if (!r->delivering) free_thread_mode(r);
 }
 
 static void teardown(napi_async_cleanup_hook_handle handle, void *arg) {
@@ -391,6 +478,33 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
   w->dev = st.st_dev;
   w->ino = st.st_ino;
+  if (r->poller != NULL) {
+    /* One watcher per descriptor, as libuv's uv_poll_init has it. */
+    if ((uint32_t)fd < r->nbyfd && r->byfd[fd] != 0) {
+      free(w);
+      return bs_int(env, -EEXIST);
+    }
+    if ((uint32_t)fd >= r->nbyfd) {
+      uint32_t n = r->nbyfd == 0 ? 64 : r->nbyfd;
+      while (n <= (uint32_t)fd) n *= 2;
+      int32_t *b = realloc(r->byfd, (size_t)n * sizeof *b);
+      if (b == NULL) {
+        free(w);
+        return bs_int(env, -ENOMEM);
+      }
+      memset(b + r->nbyfd, 0, (size_t)(n - r->nbyfd) * sizeof *b);
+      r->byfd = b;
+      r->nbyfd = n;
+    }
+    r->byfd[fd] = (int32_t)i + 1;
+    w->r = r;
+    w->slot = (int32_t)i;
+    w->fd = fd;
+    w->serial = ++r->serial;
+    r->slots[i] = w;
+    r->hint = i + 1;
+    return bs_int(env, (int64_t)i);
+  }
   int err = uv_poll_init_socket(r->loop, &w->poll, fd);
   if (err != 0) {
     free(w);
@@ -427,7 +541,16 @@ static napi_value js_arm(napi_env env, napi_callback_info info) {
     struct stat st;
     if (fstat(w->fd, &st) < 0 || st.st_dev != w->dev || st.st_ino != w->ino) return bs_int(env, -EBADF);
   }
-  int err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
+  int err;
+  if (r->poller != NULL) {
+    err = bs_poller_watch(r->poller, w->fd, key_of(w), w->registered, events);
+    if (err == 0) {
+      w->registered = events != 0;
+      w->fired = false;
+    }
+  } else {
+    err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
+  }
   if (err == 0) set_armed(r, w, events);
   return bs_int(env, err);
 }
@@ -466,6 +589,7 @@ static napi_value js_state(napi_env env, napi_callback_info info) {
   if (slot < 0 || (uint32_t)slot >= r->nslots || r->slots[slot] == NULL) return bs_int(env, -1);
   watcher *w = r->slots[slot];
   int s = w->events;
+  if (r->poller != NULL) return bs_int(env, s != 0 ? s | 4 : 0); /* never referenced */
   if (uv_is_active((uv_handle_t *)&w->poll)) s |= 4;
   if (uv_has_ref((uv_handle_t *)&w->poll)) s |= 8;
   return bs_int(env, s);
@@ -501,8 +625,6 @@ static bool add_fn(napi_env env, napi_value obj, const char *name, napi_callback
          napi_set_named_property(env, obj, name, fn) == napi_ok;
 }
 
-/* reactor_init(dispatch, queue: Int32Array of even length, control: Int32Array(2)) ->
- * { open, arm, close, ref, state, stats } bound to a new reactor. */
 /* The length of `v` if it is an Int32Array of at least 2 elements, else 0. */
 static size_t int32_array_length(napi_env env, napi_value v) {
   bool is_ta;
@@ -514,9 +636,19 @@ static size_t int32_array_length(napi_env env, napi_value v) {
   return len >= 2 ? len : 0;
 }
 
+/* reactor_init(dispatch, queue: Int32Array of even length, control: Int32Array(2),
+ * thread?: boolean) -> { open, arm, close, ref, state, stats } bound to a new
+ * reactor; thread true waits on the poller thread instead of libuv. */
 static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 3);
+  napi_value argv[4];
+  size_t argc = 4;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3) BS_THROW_TYPE(env, "native: missing argument");
+  bool thread = false;
   napi_valuetype t;
+  if (argc >= 4 && napi_typeof(env, argv[3], &t) == napi_ok && t != napi_undefined &&
+      !bs_get_bool(env, argv[3], &thread))
+    return NULL;
   if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function)
     BS_THROW_TYPE(env, "native: dispatch must be a function");
   size_t len = int32_array_length(env, argv[1]);
@@ -524,8 +656,8 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   if (int32_array_length(env, argv[2]) == 0)
     BS_THROW_TYPE(env, "native: control must be an Int32Array of at least 2 elements");
 
-  uv_loop_t *loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
+  uv_loop_t *loop = NULL;
+  if (!thread && napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
   reactor *r = calloc(1, sizeof *r);
   if (r == NULL) BS_THROW_RANGE(env, "native: out of memory");
   r->env = env;
@@ -550,12 +682,29 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
     free(r);
     return NULL;
   }
-  uv_check_init(loop, &r->check);
-  r->check.data = r;
-  uv_check_start(&r->check, on_check);
-  uv_unref((uv_handle_t *)&r->check);
-  r->live = 1;
-  if (napi_add_async_cleanup_hook(env, teardown, r, &r->cleanup) != napi_ok) {
+  if (thread) {
+    int e = bs_poller_create(env, on_deliver, r, &r->poller);
+    if (e != 0) {
+      free(r->queue);
+      free(r);
+      char msg[160];
+      snprintf(msg, sizeof msg, "native: cannot start the poller thread: %s%s", strerror(e),
+               e == ENOSYS ? " (it needs epoll)" : "");
+      napi_throw_error(env, NULL, msg);
+      return NULL;
+    }
+  } else {
+    uv_check_init(loop, &r->check);
+    r->check.data = r;
+    uv_check_start(&r->check, on_check);
+    uv_unref((uv_handle_t *)&r->check);
+    r->live = 1;
+  }
+  /* Registered after the poller's threadsafe function: hooks run in reverse
+   * order, so the thread is joined before the function is torn down. */
+  napi_status hooked = thread ? napi_add_env_cleanup_hook(env, teardown_thread_mode, r)
+                              : napi_add_async_cleanup_hook(env, teardown, r, &r->cleanup);
+  if (hooked != napi_ok) {
     napi_throw_error(env, NULL, "native: cannot register the reactor's cleanup hook");
     return NULL;
   }
