@@ -126,13 +126,19 @@ static int32_t call_dispatch(reactor *r, size_t argc, napi_value *argv) {
   return out;
 }
 
-static void dispatch_queue(reactor *r) {
-  if (r->qlen == 0 || r->tearing_down) return;
+/* What dispatch answers, with the poller thread, for reports it holds until
+ * the loop has had a turn (reactor.ts, deliver): their watchers stay quiet
+ * until resume(). */
+#define DISPATCH_HELD (-3)
+
+/* Returns dispatch's answer (-1 when there was none). */
+static int32_t dispatch_queue(reactor *r) {
+  if (r->qlen == 0 || r->tearing_down) return -1;
   uint32_t n = r->qlen;
   r->qlen = 0;
   napi_env env = r->env;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return -1;
   /* The JS queue's memory is looked up now: JS may have detached it since
    * reactor_init.  A queue that no longer holds n pairs gets no dispatch.
    * A single report (the common case of readiness rounds) travels as two
@@ -153,8 +159,10 @@ static void dispatch_queue(reactor *r) {
          qt == napi_int32_array && qlen >= 2 * (size_t)n && qdata != NULL;
     if (ok) memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
   }
-  if (ok && napi_create_uint32(env, n, &argv[0]) == napi_ok) (void)call_dispatch(r, argc, argv);
+  int32_t answer = -1;
+  if (ok && napi_create_uint32(env, n, &argv[0]) == napi_ok) answer = call_dispatch(r, argc, argv);
   napi_close_handle_scope(env, scope);
+  return answer;
 }
 
 /* A guessed readiness round: dispatch(0) asks JS to retry the reads of the
@@ -178,7 +186,7 @@ static int32_t speculate(reactor *r) {
 static void push_event(reactor *r, int32_t slot, int32_t events) {
   r->queue[2 * r->qlen] = slot;
   r->queue[2 * r->qlen + 1] = events;
-  if (++r->qlen == r->qcap) dispatch_queue(r);
+  if (++r->qlen == r->qcap) (void)dispatch_queue(r);
 }
 
 /* Holds the loop alive (the check handle referenced) or not. */
@@ -263,12 +271,9 @@ static int poll_round(reactor *r) {
 static void flush(reactor *r) {
   if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
   mark_flush(r, true);
-  dispatch_queue(r);
+  (void)dispatch_queue(r);
   bool guess = true; /* until JS declines, for the rest of this flush */
-  /* Thread mode runs no rounds here: a delivery runs inside the runtime's
-   * own callback scope, so the woken twins' continuations only run after it
-   * returns; JS chains its guesses in microtasks instead (reactor.ts). */
-  for (int round = 0; round < ROUNDS_MAX && !r->tearing_down && r->poller == NULL; round++) {
+  for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
     if (r->backoff > 0) {
       r->backoff--;
       break;
@@ -283,7 +288,7 @@ static void flush(reactor *r) {
     }
     if (got < 0) {
       got = poll_round(r);
-      if (got > 0) dispatch_queue(r);
+      if (got > 0) (void)dispatch_queue(r);
     }
     if (got == 0) {
       r->idle_rounds++;
@@ -366,6 +371,16 @@ static watcher *watcher_of_key(reactor *r, uint64_t key) {
   return w != NULL && w->serial == (uint32_t)(key >> 32) ? w : NULL;
 }
 
+/* Thread mode: enables again a watcher whose one-shot registration fired, if
+ * it is still armed; a failure is reported as libuv reports a poll error. */
+static void rewatch(reactor *r, watcher *w) {
+  if (!w->fired) return;
+  w->fired = false;
+  if (!w->registered) return;
+  int err = bs_poller_watch(r->poller, w->fd, key_of(w), true, w->events);
+  if (err < 0) push_event(r, w->slot, err);
+}
+
 /* Thread mode's flush: the poller's reports of one epoll_wait, then the
  * rounds, then the reported watchers still armed are enabled again (a
  * failure there wakes their waiters with the error, as libuv's status). */
@@ -379,16 +394,22 @@ static void on_deliver(void *ctx, const uint64_t *keys, const int32_t *events, u
     w->fired = true;
     if ((events[i] & w->events) != 0) push_event(r, w->slot, events[i] & w->events);
   }
-  flush(r);
-  for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
-    watcher *w = watcher_of_key(r, keys[i]);
-    if (w == NULL || !w->fired) continue;
-    w->fired = false;
-    if (!w->registered) continue;
-    int err = bs_poller_watch(r->poller, w->fd, keys[i], true, w->events);
-    if (err < 0) push_event(r, w->slot, err);
+  /* No readiness rounds here: a delivery runs inside the runtime's own
+   * callback scope, so the woken twins' continuations only run after it
+   * returns; JS chains its guesses in microtasks instead (reactor.ts). */
+  int32_t answer = -1;
+  if (r->qlen > 0) {
+    mark_flush(r, true);
+    answer = dispatch_queue(r);
+    mark_flush(r, false);
   }
-  dispatch_queue(r);
+  if (answer != DISPATCH_HELD) {
+    for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
+      watcher *w = watcher_of_key(r, keys[i]);
+      if (w != NULL) rewatch(r, w);
+    }
+    (void)dispatch_queue(r);
+  }
   r->delivering = false;
   if (r->tearing_down) free_thread_mode(r);
 }
@@ -567,6 +588,21 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return bs_int(env, 0);
 }
 
+/* resume(): thread mode, after dispatch held reports: watches again every
+ * watcher left quiet since. */
+static napi_value js_resume(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  reactor *r = self(env, info, &argc, NULL);
+  if (r == NULL) return NULL;
+  if (r->poller != NULL && !r->tearing_down) {
+    for (uint32_t i = 0; i < r->nslots && !r->tearing_down; i++) {
+      if (r->slots[i] != NULL) rewatch(r, r->slots[i]);
+    }
+    (void)dispatch_queue(r);
+  }
+  return bs_undefined(env);
+}
+
 /* ref(on): whether pending waiters keep the loop alive. */
 static napi_value js_ref(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -713,7 +749,8 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   if (napi_create_object(env, &obj) != napi_ok) return NULL;
   if (!add_fn(env, obj, "open", js_open, r) || !add_fn(env, obj, "arm", js_arm, r) ||
       !add_fn(env, obj, "close", js_close, r) || !add_fn(env, obj, "ref", js_ref, r) ||
-      !add_fn(env, obj, "state", js_state, r) || !add_fn(env, obj, "stats", js_stats, r))
+      !add_fn(env, obj, "state", js_state, r) || !add_fn(env, obj, "stats", js_stats, r) ||
+      !add_fn(env, obj, "resume", js_resume, r))
     return NULL;
   return obj;
 }

@@ -36,6 +36,8 @@ interface ReactorBinding {
   ref(on: boolean): void;
   state(slot: number): number;
   stats(): [number, number, number, number, number];
+  /** Poller thread only: watches again the watchers whose reports dispatch held. */
+  resume(): void;
 }
 
 interface ReactorNative {
@@ -108,20 +110,71 @@ function dispatch(count: number, slot?: number, events?: number): number | undef
   if (control[1] === 1) {
     // The first call of a flush (a loop turn): a new budget for chained guesses.
     control[1] = 2;
-    chainLeft = CHAIN_MAX;
+    if (!THREAD) chainLeft = CHAIN_MAX;
   }
   if (count === 0) return chainLeft > 0 ? guess() : YIELD;
+  if (THREAD) return deliver(count, slot, events);
   turn++;
-  if (slot !== undefined) fireSlot(slot, events!);
-  else for (let i = 0; i < count; i++) fireSlot(queue[2 * i]!, queue[2 * i + 1]!);
+  if (slot !== undefined) {
+    fireSlot(slot, events!);
+    return undefined;
+  }
+  for (let i = 0; i < count; i++) fireSlot(queue[2 * i]!, queue[2 * i + 1]!);
+  return undefined;
+}
+
+/**
+ * The poller thread's reports. A delivery is no loop turn: a runtime may run
+ * deliveries back to back before its timers (Bun does), so with the poller
+ * thread the budget of hops (reports and guesses) is refilled by a timer,
+ * once the loop has had its turn. Reports that find the budget
+ * spent are held until then, and the reactor leaves their watchers quiet
+ * (HELD) until resume(), so the thread cannot flood the loop meanwhile.
+ */
+function deliver(count: number, slot?: number, events?: number): number | undefined {
+  if (slot !== undefined) held.push(slot, events!);
+  else for (let i = 0; i < 2 * count; i++) held.push(queue[i]!);
+  if (chainLeft <= 0) {
+    refillLater();
+    return HELD;
+  }
+  fireHeld();
+  return undefined;
+}
+
+/** Reports waiting for the next loop turn (poller thread only): pairs slot, events. */
+const held: number[] = [];
+/** What dispatch answers for reports it holds: their watchers stay quiet until resume() (native/reactor.c). */
+const HELD = -3;
+let refillQueued = false;
+
+function fireHeld(): void {
+  chainLeft--;
+  turn++;
+  for (let i = 0; i < held.length; i += 2) fireSlot(held[i]!, held[i + 1]!);
+  held.length = 0;
   // The poller thread's deliveries run inside the runtime's callback scope,
   // where the woken continuations have not run yet: the reactor makes no
   // rounds there, and the first guess waits for them in a microtask.
-  if (THREAD && !chainQueued && chainLeft > 0) {
+  if (!chainQueued && chainLeft > 0) {
     chainQueued = true;
     void SETTLED.then(chainedGuess);
   }
-  return undefined;
+}
+
+function refillLater(): void {
+  if (refillQueued) return;
+  refillQueued = true;
+  // A timer, not an immediate: Bun runs an immediate before the timers that
+  // are due, so only a timer's turn proves the others have had theirs.
+  setTimeout(refill, 0);
+}
+
+function refill(): void {
+  refillQueued = false;
+  chainLeft = CHAIN_MAX;
+  if (held.length > 0) fireHeld();
+  reactor().resume();
 }
 
 /**
@@ -140,7 +193,7 @@ const GUESS_READERS_MAX = 8;
 const CHAIN_MAX = 1024;
 /** What a guess asked for past the budget answers: the reactor ends its rounds (native/reactor.c). */
 const YIELD = -2;
-let chainLeft = 0;
+let chainLeft = THREAD ? CHAIN_MAX : 0;
 const SETTLED = Promise.resolve();
 let chainQueued = false;
 
@@ -160,7 +213,10 @@ function guess(): number {
 
 function chainedGuess(): void {
   chainQueued = false;
-  if (chainLeft <= 0) return;
+  if (chainLeft <= 0) {
+    if (THREAD) refillLater();
+    return;
+  }
   const got = guess();
   if (got < 0) return;
   chained[got > 0 ? 0 : 1]++;
