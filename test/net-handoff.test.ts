@@ -94,7 +94,8 @@ test('TLS round trip through node:tls over handed-off bsd-socket connections (cl
   await Promise.all([once(client, 'close'), once(server, 'close')]);
 });
 
-test('an HTTP request through a handed-off connection to a local node:http server', async () => {
+test('an HTTP request through a handed-off connection to a local node:http server',
+  { skip: skipUnderBun('net.Socket({ fd }) does not adopt an open descriptor (the request succeeds without using it, and the descriptor stays open)') }, async () => {
   const server = http.createServer((req, res) => res.end(`hello ${req.url}`));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
