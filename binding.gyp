@@ -14,6 +14,7 @@
         "native/messages.c",
         "native/polling.c",
         "native/reactor.c",
+        "native/poller.c",
         "native/resolver.c",
         "native/netinfo.c",
         "native/constants.c",

@@ -1,5 +1,7 @@
 /* Readiness for the Promise twins: one uv_poll_t per socket on the
- * environment's own loop (napi_get_uv_event_loop, never the default loop).
+ * environment's own loop (napi_get_uv_event_loop, never the default loop),
+ * or, where the runtime's Node-API has no libuv (Bun, Deno) or JS asks for
+ * it, the thread poller of poller.c ("thread mode").
  *
  * The design, and why (docs/async.md has the user-facing contract):
  *  - A reactor per environment, made by reactor_init(dispatch, queue, control) and
@@ -24,12 +26,20 @@
  *  - Environment teardown (process exit, worker termination) closes every
  *    handle through an async cleanup hook and frees the reactor when the
  *    last close callback has run.
+ *  - Thread mode keeps everything above that is not libuv's: the slots, the
+ *    queue, the readiness rounds and the control array.  A poller delivery
+ *    takes the place of the check handle's flush; the poller's threadsafe
+ *    function holds the reference; a watcher is an epoll registration
+ *    (one-shot, re-enabled after each delivery that reported it); teardown
+ *    joins the poller thread and frees at once (no close callbacks).
  */
 #include "bs.h"
+#include "poller.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,6 +55,9 @@ typedef struct {
   int events; /* the mask armed in libuv: UV_READABLE | UV_WRITABLE */
   dev_t dev;  /* the file open() saw on fd: arm() refuses another one */
   ino_t ino;
+  uint32_t serial;  /* thread mode: tells a report of this watcher from a stale one */
+  bool registered;  /* thread mode: fd is in the poller's set */
+  bool fired;       /* thread mode: reported, so disabled until re-enabled */
 } watcher;
 
 /* Readiness rounds (see flush): at most this many armed watchers are polled,
@@ -83,6 +96,11 @@ struct reactor {
   bool refd;
   bool tearing_down;
   napi_async_cleanup_hook_handle cleanup;
+  bs_poller *poller;         /* thread mode; NULL with libuv */
+  uint32_t serial;           /* thread mode: the last watcher serial given */
+  int32_t *byfd;             /* thread mode: slot + 1 of the watcher on each fd, 0 none */
+  uint32_t nbyfd;
+  bool delivering;           /* thread mode: in a delivery (teardown leaves the free to it) */
 };
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -108,13 +126,19 @@ static int32_t call_dispatch(reactor *r, size_t argc, napi_value *argv) {
   return out;
 }
 
-static void dispatch_queue(reactor *r) {
-  if (r->qlen == 0 || r->tearing_down) return;
+/* What dispatch answers, with the poller thread, for reports it holds until
+ * the loop has had a turn (reactor.ts, deliver): their watchers stay quiet
+ * until resume(). */
+#define DISPATCH_HELD (-3)
+
+/* Returns dispatch's answer (-1 when there was none). */
+static int32_t dispatch_queue(reactor *r) {
+  if (r->qlen == 0 || r->tearing_down) return -1;
   uint32_t n = r->qlen;
   r->qlen = 0;
   napi_env env = r->env;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return -1;
   /* The JS queue's memory is looked up now: JS may have detached it since
    * reactor_init.  A queue that no longer holds n pairs gets no dispatch.
    * A single report (the common case of readiness rounds) travels as two
@@ -135,8 +159,10 @@ static void dispatch_queue(reactor *r) {
          qt == napi_int32_array && qlen >= 2 * (size_t)n && qdata != NULL;
     if (ok) memcpy(qdata, r->queue, 2 * (size_t)n * sizeof(int32_t));
   }
-  if (ok && napi_create_uint32(env, n, &argv[0]) == napi_ok) (void)call_dispatch(r, argc, argv);
+  int32_t answer = -1;
+  if (ok && napi_create_uint32(env, n, &argv[0]) == napi_ok) answer = call_dispatch(r, argc, argv);
   napi_close_handle_scope(env, scope);
+  return answer;
 }
 
 /* A guessed readiness round: dispatch(0) asks JS to retry the reads of the
@@ -160,13 +186,14 @@ static int32_t speculate(reactor *r) {
 static void push_event(reactor *r, int32_t slot, int32_t events) {
   r->queue[2 * r->qlen] = slot;
   r->queue[2 * r->qlen + 1] = events;
-  if (++r->qlen == r->qcap) dispatch_queue(r);
+  if (++r->qlen == r->qcap) (void)dispatch_queue(r);
 }
 
 /* Holds the loop alive (the check handle referenced) or not. */
 static void apply_ref(reactor *r, bool on) {
   if (on == r->refd || r->tearing_down) return;
-  if (on) uv_ref((uv_handle_t *)&r->check);
+  if (r->poller != NULL) bs_poller_ref(r->poller, on);
+  else if (on) uv_ref((uv_handle_t *)&r->check);
   else uv_unref((uv_handle_t *)&r->check);
   r->refd = on;
 }
@@ -244,7 +271,7 @@ static int poll_round(reactor *r) {
 static void flush(reactor *r) {
   if (r->qlen == 0) return; /* a loop turn that reported nothing: no rounds */
   mark_flush(r, true);
-  dispatch_queue(r);
+  (void)dispatch_queue(r);
   bool guess = true; /* until JS declines, for the rest of this flush */
   for (int round = 0; round < ROUNDS_MAX && !r->tearing_down; round++) {
     if (r->backoff > 0) {
@@ -261,7 +288,7 @@ static void flush(reactor *r) {
     }
     if (got < 0) {
       got = poll_round(r);
-      if (got > 0) dispatch_queue(r);
+      if (got > 0) (void)dispatch_queue(r);
     }
     if (got == 0) {
       r->idle_rounds++;
@@ -289,10 +316,18 @@ static void on_check(uv_check_t *h) {
 static void maybe_free(reactor *r) {
   if (!r->tearing_down || r->live > 0) return;
   napi_async_cleanup_hook_handle h = r->cleanup;
+  bool thread = r->poller != NULL;
+  free(r->byfd);
   free(r->queue);
   free(r->slots);
   free(r);
-  napi_remove_async_cleanup_hook(h);
+  if (!thread) napi_remove_async_cleanup_hook(h);
+}
+
+/* Thread mode: the poller is gone and no watcher is left. */
+static void free_thread_mode(reactor *r) {
+  r->live = 0;
+  maybe_free(r);
 }
 
 static void on_watcher_closed(uv_handle_t *h) {
@@ -324,13 +359,86 @@ static void set_armed(reactor *r, watcher *w, int events) {
   }
 }
 
+static uint64_t key_of(const watcher *w) {
+  return ((uint64_t)w->serial << 32) | (uint32_t)w->slot;
+}
+
+/* The watcher a poller report names, or NULL if it closed since. */
+static watcher *watcher_of_key(reactor *r, uint64_t key) {
+  uint32_t slot = (uint32_t)key;
+  if (slot >= r->nslots) return NULL;
+  watcher *w = r->slots[slot];
+  return w != NULL && w->serial == (uint32_t)(key >> 32) ? w : NULL;
+}
+
+/* Thread mode: enables again a watcher whose one-shot registration fired, if
+ * it is still armed; a failure is reported as libuv reports a poll error. */
+static void rewatch(reactor *r, watcher *w) {
+  if (!w->fired) return;
+  w->fired = false;
+  if (!w->registered) return;
+  int err = bs_poller_watch(r->poller, w->fd, key_of(w), true, w->events);
+  if (err < 0) push_event(r, w->slot, err);
+}
+
+/* Thread mode's flush: the poller's reports of one epoll_wait, then the
+ * rounds, then the reported watchers still armed are enabled again (a
+ * failure there wakes their waiters with the error, as libuv's status). */
+static void on_deliver(void *ctx, const uint64_t *keys, const int32_t *events, uint32_t n) {
+  reactor *r = ctx;
+  if (r->tearing_down) return;
+  r->delivering = true;
+  for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
+    watcher *w = watcher_of_key(r, keys[i]);
+    if (w == NULL || !w->registered) continue;
+    w->fired = true;
+    if ((events[i] & w->events) != 0) push_event(r, w->slot, events[i] & w->events);
+  }
+  /* No readiness rounds here: a delivery runs inside the runtime's own
+   * callback scope, so the woken twins' continuations only run after it
+   * returns; JS chains its guesses in microtasks instead (reactor.ts). */
+  int32_t answer = -1;
+  if (r->qlen > 0) {
+    mark_flush(r, true);
+    answer = dispatch_queue(r);
+    mark_flush(r, false);
+  }
+  if (answer != DISPATCH_HELD) {
+    for (uint32_t i = 0; i < n && !r->tearing_down; i++) {
+      watcher *w = watcher_of_key(r, keys[i]);
+      if (w != NULL) rewatch(r, w);
+    }
+    (void)dispatch_queue(r);
+  }
+  r->delivering = false;
+  if (r->tearing_down) free_thread_mode(r);
+}
+
 static void close_watcher(reactor *r, watcher *w) {
   set_armed(r, w, 0);
   r->slots[w->slot] = NULL;
   if (w->slot < (int32_t)r->hint) r->hint = (uint32_t)w->slot;
+  if (r->poller != NULL) {
+    /* epoll_ctl is synchronous: the descriptor may be closed next. */
+    if (w->registered) (void)bs_poller_watch(r->poller, w->fd, key_of(w), true, 0);
+    if ((uint32_t)w->fd < r->nbyfd && r->byfd[w->fd] == w->slot + 1) r->byfd[w->fd] = 0;
+    free(w);
+    return;
+  }
   /* uv_close stops the watcher now (the descriptor leaves epoll at once), so
    * the caller may close the descriptor right after this returns. */
   uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
+}
+
+/* Thread mode's environment cleanup hook: there is nothing to wait for, so
+ * it is a plain one (under Deno, removing an async hook from inside itself
+ * ended in a double free). */
+static void teardown_thread_mode(void *arg) {
+  reactor *r = arg;
+  r->tearing_down = true;
+  bs_poller_destroy(r->poller); /* joins the thread, closes its epoll set */
+  for (uint32_t i = 0; i < r->nslots; i++) free(r->slots[i]);
+  if (!r->delivering) free_thread_mode(r);
 }
 
 static void teardown(napi_async_cleanup_hook_handle handle, void *arg) {
@@ -397,6 +505,33 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
   w->dev = st.st_dev;
   w->ino = st.st_ino;
+  if (r->poller != NULL) {
+    /* One watcher per descriptor, as libuv's uv_poll_init has it. */
+    if ((uint32_t)fd < r->nbyfd && r->byfd[fd] != 0) {
+      free(w);
+      return bs_int(env, -EEXIST);
+    }
+    if ((uint32_t)fd >= r->nbyfd) {
+      uint32_t n = r->nbyfd == 0 ? 64 : r->nbyfd;
+      while (n <= (uint32_t)fd) n *= 2;
+      int32_t *b = realloc(r->byfd, (size_t)n * sizeof *b);
+      if (b == NULL) {
+        free(w);
+        return bs_int(env, -ENOMEM);
+      }
+      memset(b + r->nbyfd, 0, (size_t)(n - r->nbyfd) * sizeof *b);
+      r->byfd = b;
+      r->nbyfd = n;
+    }
+    r->byfd[fd] = (int32_t)i + 1;
+    w->r = r;
+    w->slot = (int32_t)i;
+    w->fd = fd;
+    w->serial = ++r->serial;
+    r->slots[i] = w;
+    r->hint = i + 1;
+    return bs_int(env, (int64_t)i);
+  }
   int err = uv_poll_init_socket(r->loop, &w->poll, fd);
   if (err != 0) {
     free(w);
@@ -433,7 +568,16 @@ static napi_value js_arm(napi_env env, napi_callback_info info) {
     struct stat st;
     if (fstat(w->fd, &st) < 0 || st.st_dev != w->dev || st.st_ino != w->ino) return bs_int(env, -EBADF);
   }
-  int err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
+  int err;
+  if (r->poller != NULL) {
+    err = bs_poller_watch(r->poller, w->fd, key_of(w), w->registered, events);
+    if (err == 0) {
+      w->registered = events != 0;
+      w->fired = false;
+    }
+  } else {
+    err = events == 0 ? uv_poll_stop(&w->poll) : uv_poll_start(&w->poll, events, on_poll);
+  }
   if (err == 0) set_armed(r, w, events);
   return bs_int(env, err);
 }
@@ -448,6 +592,21 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   if (w == NULL) return NULL;
   close_watcher(r, w);
   return bs_int(env, 0);
+}
+
+/* resume(): thread mode, after dispatch held reports: watches again every
+ * watcher left quiet since. */
+static napi_value js_resume(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  reactor *r = self(env, info, &argc, NULL);
+  if (r == NULL) return NULL;
+  if (r->poller != NULL && !r->tearing_down) {
+    for (uint32_t i = 0; i < r->nslots && !r->tearing_down; i++) {
+      if (r->slots[i] != NULL) rewatch(r, r->slots[i]);
+    }
+    (void)dispatch_queue(r);
+  }
+  return bs_undefined(env);
 }
 
 /* ref(on): whether pending waiters keep the loop alive. */
@@ -472,6 +631,7 @@ static napi_value js_state(napi_env env, napi_callback_info info) {
   if (slot < 0 || (uint32_t)slot >= r->nslots || r->slots[slot] == NULL) return bs_int(env, -1);
   watcher *w = r->slots[slot];
   int s = w->events;
+  if (r->poller != NULL) return bs_int(env, s != 0 ? s | 4 : 0); /* never referenced */
   if (uv_is_active((uv_handle_t *)&w->poll)) s |= 4;
   if (uv_has_ref((uv_handle_t *)&w->poll)) s |= 8;
   return bs_int(env, s);
@@ -507,8 +667,6 @@ static bool add_fn(napi_env env, napi_value obj, const char *name, napi_callback
          napi_set_named_property(env, obj, name, fn) == napi_ok;
 }
 
-/* reactor_init(dispatch, queue: Int32Array of even length, control: Int32Array(2)) ->
- * { open, arm, close, ref, state, stats } bound to a new reactor. */
 /* The length of `v` if it is an Int32Array of at least 2 elements, else 0. */
 static size_t int32_array_length(napi_env env, napi_value v) {
   bool is_ta;
@@ -520,9 +678,19 @@ static size_t int32_array_length(napi_env env, napi_value v) {
   return len >= 2 ? len : 0;
 }
 
+/* reactor_init(dispatch, queue: Int32Array of even length, control: Int32Array(2),
+ * thread?: boolean) -> { open, arm, close, ref, state, stats } bound to a new
+ * reactor; thread true waits on the poller thread instead of libuv. */
 static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
-  BS_ARGS(env, info, 3);
+  napi_value argv[4];
+  size_t argc = 4;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3) BS_THROW_TYPE(env, "native: missing argument");
+  bool thread = false;
   napi_valuetype t;
+  if (argc >= 4 && napi_typeof(env, argv[3], &t) == napi_ok && t != napi_undefined &&
+      !bs_get_bool(env, argv[3], &thread))
+    return NULL;
   if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function)
     BS_THROW_TYPE(env, "native: dispatch must be a function");
   size_t len = int32_array_length(env, argv[1]);
@@ -530,8 +698,8 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   if (int32_array_length(env, argv[2]) == 0)
     BS_THROW_TYPE(env, "native: control must be an Int32Array of at least 2 elements");
 
-  uv_loop_t *loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
+  uv_loop_t *loop = NULL;
+  if (!thread && napi_get_uv_event_loop(env, &loop) != napi_ok) BS_THROW_TYPE(env, "native: no event loop");
   reactor *r = calloc(1, sizeof *r);
   if (r == NULL) BS_THROW_RANGE(env, "native: out of memory");
   r->env = env;
@@ -556,12 +724,29 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
     free(r);
     return NULL;
   }
-  uv_check_init(loop, &r->check);
-  r->check.data = r;
-  uv_check_start(&r->check, on_check);
-  uv_unref((uv_handle_t *)&r->check);
-  r->live = 1;
-  if (napi_add_async_cleanup_hook(env, teardown, r, &r->cleanup) != napi_ok) {
+  if (thread) {
+    int e = bs_poller_create(env, on_deliver, r, &r->poller);
+    if (e != 0) {
+      free(r->queue);
+      free(r);
+      char msg[160];
+      snprintf(msg, sizeof msg, "native: cannot start the poller thread: %s%s", strerror(e),
+               e == ENOSYS ? " (it needs epoll)" : "");
+      napi_throw_error(env, NULL, msg);
+      return NULL;
+    }
+  } else {
+    uv_check_init(loop, &r->check);
+    r->check.data = r;
+    uv_check_start(&r->check, on_check);
+    uv_unref((uv_handle_t *)&r->check);
+    r->live = 1;
+  }
+  /* Registered after the poller's threadsafe function: hooks run in reverse
+   * order, so the thread is joined before the function is torn down. */
+  napi_status hooked = thread ? napi_add_env_cleanup_hook(env, teardown_thread_mode, r)
+                              : napi_add_async_cleanup_hook(env, teardown, r, &r->cleanup);
+  if (hooked != napi_ok) {
     napi_throw_error(env, NULL, "native: cannot register the reactor's cleanup hook");
     return NULL;
   }
@@ -570,7 +755,8 @@ static napi_value js_reactor_init(napi_env env, napi_callback_info info) {
   if (napi_create_object(env, &obj) != napi_ok) return NULL;
   if (!add_fn(env, obj, "open", js_open, r) || !add_fn(env, obj, "arm", js_arm, r) ||
       !add_fn(env, obj, "close", js_close, r) || !add_fn(env, obj, "ref", js_ref, r) ||
-      !add_fn(env, obj, "state", js_state, r) || !add_fn(env, obj, "stats", js_stats, r))
+      !add_fn(env, obj, "state", js_state, r) || !add_fn(env, obj, "stats", js_stats, r) ||
+      !add_fn(env, obj, "resume", js_resume, r))
     return NULL;
   return obj;
 }

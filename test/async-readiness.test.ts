@@ -115,7 +115,11 @@ test('readiness guesses: two pairs in one loop (two candidates) fall back to pol
     const before = socket.async.reactorState();
     await Promise.all([pingPong(a, b, 300), pingPong(c, d, 300)]);
     const after = socket.async.reactorState();
-    assert.ok(after.rounds - before.rounds >= 300, 'poll rounds still answer most hops');
+    // The poller thread (Bun, Deno, BSD_SOCKET_POLLER=thread) has no poll(2)
+    // rounds: its deliveries run before the woken continuations (reactor.c),
+    // so with two candidates every hop is an epoll report, and only
+    // correctness is asserted there.
+    if (after.poller === 'uv') assert.ok(after.rounds - before.rounds >= 300, 'poll rounds still answer most hops');
     assert.equal(after.pending, 0);
   } finally {
     for (const s of [a, b, c, d]) s.close();

@@ -9,11 +9,14 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 // The addon the library loads: BSD_SOCKET_NATIVE names another build (the
 // sanitizer build of `npm run test:sanitize`), as in src/native.ts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const addon: any = createRequire(import.meta.url)(process.env['BSD_SOCKET_NATIVE'] ?? '../../build/Release/bsd_socket.node');
+/** The readiness path this runtime needs (libuv under Node, the poller thread under Bun and Deno). */
+const THREAD = socket.async.reactorState().poller === 'thread';
 
 // The framed calls (recv, recvfrom, send, sendto) read their numbers from the
 // call frame: [fd, offset, length, flags, salen, , , result].
@@ -84,7 +87,7 @@ test('reactor: a detached queue is never written; a single report still arrives 
   const calls: unknown[][] = [];
   // dispatch(0) is a readiness round asking for a guess, not a report (the
   // undefined it gets back declines the guess): only reports are recorded.
-  const r = addon.reactor_init((...args: unknown[]) => { if (args[0] !== 0) calls.push(args); }, queue, new Int32Array(2));
+  const r = addon.reactor_init((...args: unknown[]) => { if (args[0] !== 0) calls.push(args); }, queue, new Int32Array(2), THREAD);
   const a = new Int32Array(2);
   const b = new Int32Array(2);
   assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, a), 0);
@@ -168,6 +171,7 @@ test('adversarial arguments throw or return -errno', () => {
   assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8)), /missing argument/);
   assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8), new Uint32Array(2)), /control must be/);
   assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8), new Int32Array(1)), /control must be/);
+  assert.throws(() => addon.reactor_init(() => {}, new Int32Array(8), new Int32Array(2), 1), /expected a boolean/);
   assert.throws(() => addon.sendfile(1, 0, -1, 5), RangeError);
   assert.deepEqual([addon.cmsg_len(2 ** 53), addon.cmsg_space(-1), addon.cmsg_space(2 ** 31)], [-1, -1, -1]);
   assert.throws(() => addon.inet_pton_into(addon.constants.AF_INET6, '::1', Buffer.alloc(4)), RangeError);
@@ -368,5 +372,27 @@ test('integers read by the addon refuse NaN, the infinities and fractions; boole
   } finally {
     addon.close(pair[0]);
     addon.close(pair[1]);
+  }
+});
+
+test('thread poller, raw: one watcher per descriptor (EEXIST), a closed descriptor is refused (EBADF), close frees the number', () => {
+  const r = addon.reactor_init(() => {}, new Int32Array(8), new Int32Array(2), true);
+  const a = new Int32Array(2);
+  assert.equal(addon.socketpair(addon.constants.AF_UNIX, addon.constants.SOCK_STREAM, 0, a), 0);
+  try {
+    const s1 = r.open(a[0]);
+    assert.ok(s1 >= 0);
+    assert.equal(r.open(a[0]), -osConstants.errno.EEXIST);
+    assert.equal(r.arm(s1, 1), 0);
+    assert.equal(r.state(s1), 1 | 4, 'armed and active, never referenced');
+    r.close(s1);
+    assert.equal(r.state(s1), -1);
+    const s2 = r.open(a[0]);
+    assert.ok(s2 >= 0, 'the descriptor can be watched again once its watcher closed');
+    addon.close(a[0]);
+    assert.equal(r.arm(s2, 1), -osConstants.errno.EBADF);
+    r.close(s2);
+  } finally {
+    addon.close(a[1]);
   }
 });

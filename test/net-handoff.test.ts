@@ -14,6 +14,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import * as socket from 'bsd-socket';
 import { checkNoLeaks } from './helpers/fds.js';
+import { skipUnderBun } from './helpers/runtime.js';
 
 checkNoLeaks();
 
@@ -39,7 +40,7 @@ function selfSigned(): { key: Buffer; cert: Buffer } | string {
   }
 }
 
-test('toNetSocket moves a connection to node:net; the bsd-socket side is closed', async () => {
+test('toNetSocket moves a connection to node:net; the bsd-socket side is closed', { skip: skipUnderBun('net.Socket({ fd }) does not adopt an open descriptor (its first write fails: Socket is closed)') }, async () => {
   const [srv, port] = listener();
   const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   c.connect(['127.0.0.1', port]);
@@ -68,7 +69,7 @@ test('toNetSocket refuses unconnected, datagram and closed sockets', () => {
   u.close();
 });
 
-test('TLS round trip through node:tls over handed-off bsd-socket connections (client and server)', async (t) => {
+test('TLS round trip through node:tls over handed-off bsd-socket connections (client and server)', { skip: skipUnderBun('net.Socket({ fd }) does not adopt an open descriptor (its first write fails: Socket is closed)') }, async (t) => {
   const creds = selfSigned();
   if (typeof creds === 'string') {
     t.skip(creds);
@@ -93,7 +94,8 @@ test('TLS round trip through node:tls over handed-off bsd-socket connections (cl
   await Promise.all([once(client, 'close'), once(server, 'close')]);
 });
 
-test('an HTTP request through a handed-off connection to a local node:http server', async () => {
+test('an HTTP request through a handed-off connection to a local node:http server',
+  { skip: skipUnderBun('net.Socket({ fd }) does not adopt an open descriptor (the request succeeds without using it, and the descriptor stays open)') }, async () => {
   const server = http.createServer((req, res) => res.end(`hello ${req.url}`));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

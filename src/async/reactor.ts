@@ -1,7 +1,9 @@
 /**
  * The readiness half of the Promise twins (DESIGN §3): one libuv `uv_poll_t`
- * per socket on this environment's loop (native/reactor.c), read and write
- * waiter queues, and the rules that keep the watcher cheap:
+ * per socket on this environment's loop (native/reactor.c), or one epoll
+ * registration on the environment's poller thread where the runtime has no
+ * libuv (native/poller.c; see `POLLER`), read and write waiter queues, and
+ * the rules that keep the watcher cheap:
  *
  * - A watcher is opened lazily, the first time a twin has to wait, and stays
  *   armed while waiters come and go: re-arming costs libuv two `epoll_ctl`s,
@@ -34,11 +36,35 @@ interface ReactorBinding {
   ref(on: boolean): void;
   state(slot: number): number;
   stats(): [number, number, number, number, number];
+  /** Poller thread only: watches again the watchers whose reports dispatch held. */
+  resume(): void;
 }
 
 interface ReactorNative {
   reactor_init(dispatch: (count: number, slot?: number, events?: number) => number | undefined, queue: Int32Array,
-    control: Int32Array): ReactorBinding;
+    control: Int32Array, thread: boolean): ReactorBinding;
+}
+
+/** How a readiness path is waited for: libuv's `uv_poll_t`, or the poller thread. */
+export type PollerKind = 'uv' | 'thread';
+
+/**
+ * The readiness path of this process, chosen at load. Bun's Node-API aborts
+ * the process on any libuv call and Deno's never runs a `uv_poll_t`, so under
+ * either the reactor waits on its poller thread (epoll, waking JS through a
+ * `napi_threadsafe_function`). The runtime is read here rather than probed in
+ * C: both runtimes export the uv_* symbols (Bun as stubs that abort), so C
+ * cannot tell a working libuv from a stub without calling it.
+ * `BSD_SOCKET_POLLER=thread` forces the poller thread under Node too (the
+ * test suite runs the async files both ways); any other value means automatic.
+ */
+export const POLLER: PollerKind = choosePoller();
+const THREAD = POLLER === 'thread';
+
+function choosePoller(): PollerKind {
+  if (process.env['BSD_SOCKET_POLLER'] === 'thread') return 'thread';
+  const versions: Readonly<Record<string, string | undefined>> = process.versions;
+  return versions['bun'] !== undefined || versions['deno'] !== undefined ? 'thread' : 'uv';
 }
 
 /** Something waiting for readiness: retried on each wake-up of its direction. */
@@ -71,7 +97,7 @@ let pending = 0;
 let turn = 0;
 
 function reactor(): ReactorBinding {
-  return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue, control));
+  return (binding ??= (native as unknown as ReactorNative).reactor_init(dispatch, queue, control, POLLER === 'thread'));
 }
 
 /**
@@ -84,9 +110,10 @@ function dispatch(count: number, slot?: number, events?: number): number | undef
   if (control[1] === 1) {
     // The first call of a flush (a loop turn): a new budget for chained guesses.
     control[1] = 2;
-    chainLeft = CHAIN_MAX;
+    if (!THREAD) chainLeft = CHAIN_MAX;
   }
   if (count === 0) return chainLeft > 0 ? guess() : YIELD;
+  if (THREAD) return deliver(count, slot, events);
   turn++;
   if (slot !== undefined) {
     fireSlot(slot, events!);
@@ -94,6 +121,60 @@ function dispatch(count: number, slot?: number, events?: number): number | undef
   }
   for (let i = 0; i < count; i++) fireSlot(queue[2 * i]!, queue[2 * i + 1]!);
   return undefined;
+}
+
+/**
+ * The poller thread's reports. A delivery is no loop turn: a runtime may run
+ * deliveries back to back before its timers (Bun does), so with the poller
+ * thread the budget of hops (reports and guesses) is refilled by a timer,
+ * once the loop has had its turn. Reports that find the budget
+ * spent are held until then, and the reactor leaves their watchers quiet
+ * (HELD) until resume(), so the thread cannot flood the loop meanwhile.
+ */
+function deliver(count: number, slot?: number, events?: number): number | undefined {
+  if (slot !== undefined) held.push(slot, events!);
+  else for (let i = 0; i < 2 * count; i++) held.push(queue[i]!);
+  if (chainLeft <= 0) {
+    refillLater();
+    return HELD;
+  }
+  fireHeld();
+  return undefined;
+}
+
+/** Reports waiting for the next loop turn (poller thread only): pairs slot, events. */
+const held: number[] = [];
+/** What dispatch answers for reports it holds: their watchers stay quiet until resume() (native/reactor.c). */
+const HELD = -3;
+let refillQueued = false;
+
+function fireHeld(): void {
+  chainLeft--;
+  turn++;
+  for (let i = 0; i < held.length; i += 2) fireSlot(held[i]!, held[i + 1]!);
+  held.length = 0;
+  // The poller thread's deliveries run inside the runtime's callback scope,
+  // where the woken continuations have not run yet: the reactor makes no
+  // rounds there, and the first guess waits for them in a microtask.
+  if (!chainQueued && chainLeft > 0) {
+    chainQueued = true;
+    void SETTLED.then(chainedGuess);
+  }
+}
+
+function refillLater(): void {
+  if (refillQueued) return;
+  refillQueued = true;
+  // A timer, not an immediate: Bun runs an immediate before the timers that
+  // are due, so only a timer's turn proves the others have had theirs.
+  setTimeout(refill, 0);
+}
+
+function refill(): void {
+  refillQueued = false;
+  chainLeft = CHAIN_MAX;
+  if (held.length > 0) fireHeld();
+  reactor().resume();
 }
 
 /**
@@ -112,7 +193,7 @@ const GUESS_READERS_MAX = 8;
 const CHAIN_MAX = 1024;
 /** What a guess asked for past the budget answers: the reactor ends its rounds (native/reactor.c). */
 const YIELD = -2;
-let chainLeft = 0;
+let chainLeft = THREAD ? CHAIN_MAX : 0;
 const SETTLED = Promise.resolve();
 let chainQueued = false;
 
@@ -132,7 +213,10 @@ function guess(): number {
 
 function chainedGuess(): void {
   chainQueued = false;
-  if (chainLeft <= 0) return;
+  if (chainLeft <= 0) {
+    if (THREAD) refillLater();
+    return;
+  }
   const got = guess();
   if (got < 0) return;
   chained[got > 0 ? 0 : 1]++;
@@ -369,7 +453,7 @@ export class Watcher {
     if (r < 0) {
       // libuv refused (e.g. the descriptor was closed behind our back):
       // nobody can be woken any more, so every waiter fails now.
-      this.#failAll(errnoError(-r, 'uv_poll_start'));
+      this.#failAll(errnoError(-r, POLLER === 'thread' ? 'epoll_ctl' : 'uv_poll_start'));
       return;
     }
     this.#armed = events;
@@ -431,7 +515,7 @@ export function openWatcher(fd: number, alive: () => boolean): Watcher {
       slot = r.open(fd);
     }
   }
-  if (slot < 0) throw errnoError(-slot, 'uv_poll_init');
+  if (slot < 0) throw errnoError(-slot, POLLER === 'thread' ? 'epoll_ctl' : 'uv_poll_init');
   const w = new Watcher(slot, fd, alive);
   bySlot[slot] = w;
   byFd.set(fd, w);
@@ -449,6 +533,8 @@ export const watcherFinalizer = new FinalizationRegistry<Watcher>((w) => w.close
 
 /** What reactorStats() reports (docs/async.md). */
 export interface ReactorStats {
+  /** The readiness path: libuv's `uv_poll_t` (`'uv'`) or the poller thread (`'thread'`). */
+  poller: PollerKind;
   /** Twins pending in this environment. */
   pending: number;
   /** Watchers open. */
@@ -465,11 +551,11 @@ export interface ReactorStats {
 
 /** For tests and docs/async.md: the reactor's state and counters in this environment. */
 export function reactorStats(): ReactorStats {
-  if (binding === null) return { pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0, guesses: 0 };
+  if (binding === null) return { poller: POLLER, pending, watchers: 0, referenced: false, rounds: 0, idleRounds: 0, guesses: 0 };
   const [watchers, refd, rounds, idleRounds, guesses] = binding.stats();
   const [hit, miss] = chained;
   return {
-    pending, watchers, referenced: refd === 1,
+    poller: POLLER, pending, watchers, referenced: refd === 1,
     rounds: rounds + hit, idleRounds: idleRounds + miss, guesses: guesses + hit + miss,
   };
 }
