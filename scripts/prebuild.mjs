@@ -8,12 +8,13 @@
 //   node scripts/prebuild.mjs             build every target whose compiler exists
 //   node scripts/prebuild.mjs --check     build twice, fail unless byte-identical
 //   node scripts/prebuild.mjs --only linux-arm64-glibc
+//   node scripts/prebuild.mjs --if-stale  skip targets newer than every input
 // A target whose cross compiler is missing is skipped with a printed reason;
 // `--require-all` turns that into a failure (`npm pack` uses it: a release
 // ships every target).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { nodeIncludeDir, onPath, readTarget, root } from './gyp-target.mjs';
@@ -53,6 +54,13 @@ export function buildTarget(t, outFile) {
   return { file: outFile };
 }
 
+/** Newest modification time of the inputs: binding.gyp, native/, this script. */
+function newestInput() {
+  const files = ['binding.gyp', 'scripts/prebuild.mjs', 'scripts/gyp-target.mjs',
+    ...readdirSync(path.join(root, 'native')).map((f) => path.join('native', f))];
+  return Math.max(...files.map((f) => statSync(path.join(root, f)).mtimeMs));
+}
+
 const sha256 = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 function main(argv) {
@@ -62,6 +70,7 @@ function main(argv) {
   const targets = TARGETS.filter((t) => !only || t.tag === only);
   if (targets.length === 0) throw new Error(`unknown target ${only}; known: ${TARGETS.map((t) => t.tag).join(', ')}`);
   const requireAll = argv.includes('--require-all');
+  const ifStale = argv.includes('--if-stale');
   let failed = false;
   for (const t of targets) {
     const rel = path.join('prebuilds', t.tag, 'bsd_socket.node');
@@ -80,7 +89,12 @@ function main(argv) {
       }
       continue;
     }
-    const r = buildTarget(t, path.join(root, rel));
+    const out = path.join(root, rel);
+    if (ifStale && existsSync(out) && statSync(out).mtimeMs >= newestInput()) {
+      console.log(`prebuild ${t.tag}: ${rel} is up to date`);
+      continue;
+    }
+    const r = buildTarget(t, out);
     if (r.skipped) { console.log(`prebuild ${t.tag}: skipped, ${r.skipped}`); failed ||= requireAll; continue; }
     console.log(`prebuild ${t.tag}: ${rel} (${readFileSync(r.file).length} bytes, sha256 ${sha256(r.file).slice(0, 16)}…, ${Date.now() - start} ms)`);
   }
