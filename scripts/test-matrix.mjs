@@ -23,7 +23,7 @@ for (const major of lines) {
   // Tee the TAP output so the totals can be read back.
   const r = spawnSync(node, [path.join('scripts', 'test.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
-  const count = (k) => Number((r.stdout ?? '').match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? NaN);
+  const count = (k) => Number((r.stdout ?? '').match(new RegExp(`^(?:# |ℹ )${k} (\\d+)$`, 'm'))?.[1] ?? NaN);
   const secs = ((Date.now() - start) / 1000).toFixed(0);
   const ok = r.status === 0;
   failed ||= !ok;
