@@ -36,6 +36,10 @@ export function buildTarget(t, outFile) {
   const cc = compilerFor(t);
   if (!cc) return { skipped: `no ${t.cc} on PATH (Debian: apt-get install gcc-${t.cc.replace(/-gcc$/, '')})` };
   const target = readTarget();
+  // Written beside the package's files, outside `files`, then renamed into
+  // place: a concurrent `npm pack` or loader never sees a partial binary.
+  const shipped = outFile.startsWith(path.join(root, 'prebuilds') + path.sep);
+  const tmpFile = shipped ? path.join(root, '.prebuild-tmp', `${t.tag}-${process.pid}.node`) : `${outFile}.tmp`;
   const args = [
     '-shared', '-fPIC', '-pthread',
     ...target.cflags,
@@ -45,12 +49,13 @@ export function buildTarget(t, outFile) {
     `-I${nodeIncludeDir()}`,
     `-ffile-prefix-map=${root}=.`,
     '-Wl,--build-id=none', '-Wl,-s', '-Wl,-z,noexecstack',
-    '-o', `${outFile}.tmp`,
+    '-o', tmpFile,
     ...target.sources,
   ];
   mkdirSync(path.dirname(outFile), { recursive: true });
+  mkdirSync(path.dirname(tmpFile), { recursive: true });
   execFileSync(cc, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SOURCE_DATE_EPOCH: '0', LC_ALL: 'C' } });
-  renameSync(`${outFile}.tmp`, outFile);
+  renameSync(tmpFile, outFile);
   return { file: outFile };
 }
 

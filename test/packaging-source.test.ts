@@ -25,7 +25,7 @@ test('forced source build (BSD_SOCKET_BUILD_FROM_SOURCE=1) with a toolchain: bui
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /a source build was requested; compiling from source with node-gyp/);
     assert.ok(existsSync(path.join(packageDir(dir), 'build', 'Release', 'bsd_socket.node')));
-    rmSync(path.join(packageDir(dir), 'prebuilds'), { recursive: true });
+    rmSync(path.join(packageDir(dir), 'prebuilds'), { recursive: true, force: true });
     useFromBoth(ws, dir);
   });
 

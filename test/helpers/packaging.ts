@@ -151,3 +151,48 @@ export function useFromBoth(ws: Workspace, dir: string): void {
 }
 
 export const packageDir = (project: string): string => path.join(project, 'node_modules', 'bsd-socket');
+
+/** A consumer's source: the root and `./async` imports, typed uses, one misuse that must not compile. */
+export const USE_TS = `
+import { socketpair, AF_UNIX, SOCK_STREAM, toNetSocket, type Socket } from 'bsd-socket';
+import { create_connection, type SocketAsync } from 'bsd-socket/async';
+const pair: [Socket, Socket] = socketpair(AF_UNIX, SOCK_STREAM);
+const n: number = pair[0].fileno();
+const connect: (address: [string, number]) => Promise<Socket> = create_connection;
+const twin: SocketAsync = pair[0].async;
+const net: (s: Socket) => { destroy(): unknown } = toNetSocket;
+// @ts-expect-error the package's types are strict: a port is not a string of bytes
+pair[0].sendall(42);
+export { n, connect, twin, net };
+`;
+
+
+/** [fixture, its package.json "type", compilerOptions]. */
+export type Consumer = [string, 'module' | 'commonjs', Record<string, unknown>];
+
+/** Packs, installs, and runs tsc over one fixture project per consumer; returns the failures. */
+export async function typeCheckConsumers(ws: Workspace, consumers: Consumer[]): Promise<string[]> {
+  ws.pack();
+  const dir = ws.installed('ts-consumers');
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const failures: string[] = [];
+  for (const [name, type, options] of consumers) {
+    const fixture = path.join(dir, name);
+    mkdirSync(fixture);
+    writeFileSync(path.join(fixture, 'package.json'), JSON.stringify({ name, private: true, type }));
+    writeFileSync(path.join(fixture, 'index.ts'), USE_TS);
+    writeFileSync(path.join(fixture, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'es2022', lib: ['es2023', 'esnext.disposable'], strict: true, noEmit: true,
+        esModuleInterop: false, allowSyntheticDefaultImports: false, ...options,
+        types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['index.ts'],
+    }));
+    const start = Date.now();
+    const r = await runAsync(process.execPath, [tsc, '-p', fixture], fixture);
+    ws.timings.push(`tsc ${name} ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    if (r.status !== 0) failures.push(`${name}: ${r.output}`);
+  }
+  return failures;
+}
