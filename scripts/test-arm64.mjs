@@ -25,6 +25,8 @@ const budgetMs = Number(opt('budget-minutes', '30')) * 60_000;
 const only = opt('only', '');
 const SYSROOT = '/usr/aarch64-linux-gnu';
 const NODE_LINE = opt('node', '22');
+/** A file still running after this is killed and counted as failed (a hang under emulation). */
+const FILE_LIMIT_MS = Number(opt('file-minutes', '5')) * 60_000;
 
 const qemu = onPath('qemu-aarch64-static') ?? onPath('qemu-aarch64');
 if (!qemu || !existsSync(SYSROOT)) {
@@ -52,6 +54,14 @@ const SKIP_TESTS = {
   'timeout.test.js': 'keeps its deadline while signals|survives signals|keep their deadlines while signals',
 };
 
+/**
+ * `--ci`: only the files that pass under qemu-user on x86-64 (2026-12, qemu 7.2):
+ * the others fail there for the emulator's reasons (see docs/decisions.md, 34) or
+ * take minutes each, and CI has a time budget.
+ */
+const CI_FILES = ['address', 'async-messages', 'async', 'batch', 'constants', 'contract', 'create-connection', 'errors', 'unix']
+  .map((f) => `${f}.test.js`);
+
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
@@ -65,7 +75,8 @@ if (!existsSync(testRoot)) {
   console.error('test:arm64: compile the tests first (npm test, or npm run build)');
   process.exit(2);
 }
-const files = find(testRoot).sort().filter((f) => !only || f.includes(only));
+const ci = args.includes('--ci');
+const files = find(testRoot).sort().filter((f) => (!only || f.includes(only)) && (!ci || CI_FILES.includes(path.relative(testRoot, f))));
 
 const version = spawnSync(qemu, ['-L', SYSROOT, node, '-p', '`${process.version} ${process.arch}`'], { encoding: 'utf8' }).stdout.trim();
 console.log(`test:arm64: Node ${version} under ${path.basename(qemu)}, addon ${path.relative(root, addon)}`);
@@ -80,7 +91,7 @@ function runFile(file, skipPattern) {
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), FILE_LIMIT_MS);
     child.on('close', (status) => { clearTimeout(timer); resolve({ status, out }); });
   });
 }
@@ -101,8 +112,11 @@ for (const file of files) {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   const ok = status === 0;
   failed ||= !ok;
-  rows.push(`  ${ok ? 'pass' : 'FAIL'}      ${rel}: ${n('pass')} passed, ${n('fail')} failed, ${n('skipped')} skipped, ${secs} s` +
-    (SKIP_TESTS[rel] ? ` (tests matching /${SKIP_TESTS[rel]}/ left out: they start a child Node)` : ''));
+  const row = `  ${ok ? 'pass' : 'FAIL'}      ${rel}: ${n('pass')} passed, ${n('fail')} failed, ${n('skipped')} skipped, ${secs} s` +
+    (status === null ? ' (killed: still running at the per-file limit)' : '') +
+    (SKIP_TESTS[rel] ? ` (tests matching /${SKIP_TESTS[rel]}/ left out: they start a child Node)` : '');
+  rows.push(row);
+  console.log(row);
   if (!ok) {
     const notOk = out.split('\n').filter((l) => /^\s*not ok /.test(l)).slice(0, 10);
     console.log(`--- ${rel} failed (status ${status}):\n${notOk.join('\n')}\n${out.slice(-3000)}`);
