@@ -52,7 +52,7 @@ test('npm install --ignore-scripts <tarball>: the prebuild loads at run time', {
 });
 
 test('a corrupt binary is skipped with a one-line reason and the next candidate loads', { skip: noNpm }, () => {
-  const dir = ws.installed('corrupt');
+  const dir = ws.copyOfInstalled('corrupt');
   const release = path.join(packageDir(dir), 'build', 'Release');
   mkdirSync(release, { recursive: true });
   writeFileSync(path.join(release, 'bsd_socket.node'), 'this is not a shared object\n');
@@ -70,7 +70,7 @@ const foreignCc = process.arch === 'x64' ? 'aarch64-linux-gnu-gcc' : 'x86_64-lin
 test(`a foreign-architecture prebuild (${foreign} renamed to ${TAG}) is skipped; with no other candidate one error names the tag and the fix`,
   { skip: noNpm || (onRealPath(foreignCc) ? false : `no ${foreignCc} to build the ${foreign} prebuild`) }, () => {
     assert.ok(existsSync(prebuilt(foreign)), `setup built no ${foreign} prebuild`);
-    const dir = ws.installed('foreign');
+    const dir = ws.copyOfInstalled('foreign');
     copyFileSync(path.join(packageDir(dir), 'prebuilds', foreign, 'bsd_socket.node'), path.join(packageDir(dir), 'prebuilds', TAG, 'bsd_socket.node'));
     writeFileSync(path.join(dir, 'use.mjs'), ESM_USE);
     const r = run(process.execPath, ['use.mjs'], { cwd: dir, env: ws.bareEnv() });
@@ -88,7 +88,7 @@ test(`a foreign-architecture prebuild (${foreign} renamed to ${TAG}) is skipped;
   });
 
 test('no binary at all: one error naming the platform tag looked for and the fix, not a stack of require errors', { skip: noNpm }, () => {
-  const dir = ws.installed('missing');
+  const dir = ws.copyOfInstalled('missing');
   rmSync(path.join(packageDir(dir), 'prebuilds'), { recursive: true });
   writeFileSync(path.join(dir, 'use.cjs'), CJS_USE);
   const r = run(process.execPath, ['use.cjs'], { cwd: dir, env: ws.bareEnv() });

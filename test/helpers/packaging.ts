@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +114,15 @@ export class Workspace {
     const dir = this.project(name, false);
     const r = this.npm(['install', '--ignore-scripts', this.tarball], dir, this.bareEnv());
     assert.equal(r.status, 0, r.stderr);
+    return dir;
+  }
+
+  #pristine: string | undefined;
+  /** A copy of one pristine install, to break on purpose (one npm run for all copies). */
+  copyOfInstalled(name: string): string {
+    this.#pristine ??= this.installed('pristine');
+    const dir = path.join(this.dir, name);
+    cpSync(this.#pristine, dir, { recursive: true });
     return dir;
   }
 }
