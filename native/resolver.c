@@ -80,6 +80,113 @@ typedef struct job {
   char text[];
 } job;
 
+/* The reentrant netdb lookups are a glibc extension (macOS has none, musl
+ * lacks getprotobyname_r). Elsewhere the classic calls run one thread at a
+ * time under a lock and their results are copied out before it is released,
+ * into the same caller-owned storage the glibc calls fill. */
+#if defined(__GLIBC__)
+#define bs_gethostbyname_r gethostbyname_r
+#define bs_gethostbyaddr_r gethostbyaddr_r
+#define bs_getservbyname_r getservbyname_r
+#define bs_getservbyport_r getservbyport_r
+#define bs_getprotobyname_r getprotobyname_r
+#else
+#include <pthread.h>
+static pthread_mutex_t netdb_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Copies `src` into `dst` and `buf` (pointer arrays first, so they stay
+ * aligned); ERANGE when `buf` is too small, EINVAL for an address length no
+ * family has. */
+static int copy_hostent(const struct hostent *src, struct hostent *dst, char *buf, size_t size) {
+  size_t naliases = 0, naddrs = 0;
+  if (src->h_length < 0 || (size_t)src->h_length > sizeof(struct in6_addr)) return EINVAL;
+  size_t alen = (size_t)src->h_length;
+  while (src->h_aliases && src->h_aliases[naliases]) naliases++;
+  while (src->h_addr_list && src->h_addr_list[naddrs]) naddrs++;
+  const char *name = src->h_name ? src->h_name : "";
+  size_t need = (naliases + 1 + naddrs + 1) * sizeof(char *) + naddrs * alen + strlen(name) + 1;
+  for (size_t i = 0; i < naliases; i++) need += strlen(src->h_aliases[i]) + 1;
+  if (need > size) return ERANGE;
+  char **aliases = (char **)(void *)buf, **addrs = aliases + naliases + 1;
+  char *p = (char *)(addrs + naddrs + 1);
+  for (size_t i = 0; i < naddrs; i++, p += alen) addrs[i] = memcpy(p, src->h_addr_list[i], alen);
+  addrs[naddrs] = NULL;
+  for (size_t i = 0; i < naliases; i++) {
+    size_t n = strlen(src->h_aliases[i]) + 1;
+    aliases[i] = memcpy(p, src->h_aliases[i], n);
+    p += n;
+  }
+  aliases[naliases] = NULL;
+  dst->h_name = memcpy(p, name, strlen(name) + 1);
+  dst->h_aliases = aliases;
+  dst->h_addrtype = src->h_addrtype;
+  dst->h_length = src->h_length;
+  dst->h_addr_list = addrs;
+  return 0;
+}
+
+static int hostent_locked(const char *name, const void *addr, socklen_t alen, int af, struct hostent *ret,
+                          char *buf, size_t size, struct hostent **result, int *herr) {
+  pthread_mutex_lock(&netdb_lock);
+  struct hostent *h = addr ? gethostbyaddr(addr, alen, af) : gethostbyname(name);
+  int r = 0;
+  *result = NULL;
+  if (!h) *herr = h_errno;
+  else if ((r = copy_hostent(h, ret, buf, size)) == 0) *result = ret;
+  else if (r != ERANGE) *herr = NO_RECOVERY;
+  pthread_mutex_unlock(&netdb_lock);
+  return r;
+}
+static int bs_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t size,
+                              struct hostent **result, int *herr) {
+  return hostent_locked(name, NULL, 0, 0, ret, buf, size, result, herr);
+}
+static int bs_gethostbyaddr_r(const void *addr, socklen_t alen, int af, struct hostent *ret, char *buf,
+                              size_t size, struct hostent **result, int *herr) {
+  return hostent_locked(NULL, addr, alen, af, ret, buf, size, result, herr);
+}
+
+/* A servent with only s_name and s_port filled (all the callers read). */
+static int servent_locked(const char *name, int port, const char *proto, struct servent *ret, char *buf,
+                          size_t size, struct servent **result) {
+  pthread_mutex_lock(&netdb_lock);
+  struct servent *s = name ? getservbyname(name, proto) : getservbyport(port, proto);
+  *result = NULL;
+  if (s && s->s_name && strlen(s->s_name) < size) {
+    memset(ret, 0, sizeof *ret);
+    ret->s_name = strcpy(buf, s->s_name);
+    ret->s_port = s->s_port;
+    *result = ret;
+  }
+  pthread_mutex_unlock(&netdb_lock);
+  return *result ? 0 : ENOENT;
+}
+static int bs_getservbyname_r(const char *name, const char *proto, struct servent *ret, char *buf, size_t size,
+                              struct servent **result) {
+  return servent_locked(name, 0, proto, ret, buf, size, result);
+}
+static int bs_getservbyport_r(int port, const char *proto, struct servent *ret, char *buf, size_t size,
+                              struct servent **result) {
+  return servent_locked(NULL, port, proto, ret, buf, size, result);
+}
+
+/* A protoent with only p_name and p_proto filled. */
+static int bs_getprotobyname_r(const char *name, struct protoent *ret, char *buf, size_t size,
+                               struct protoent **result) {
+  pthread_mutex_lock(&netdb_lock);
+  struct protoent *p = getprotobyname(name);
+  *result = NULL;
+  if (p && p->p_name && strlen(p->p_name) < size) {
+    memset(ret, 0, sizeof *ret);
+    ret->p_name = strcpy(buf, p->p_name);
+    ret->p_proto = p->p_proto;
+    *result = ret;
+  }
+  pthread_mutex_unlock(&netdb_lock);
+  return *result ? 0 : ENOENT;
+}
+#endif
+
 static void job_free(job *j) {
   if (j->ai) freeaddrinfo(j->ai);
   free(j->hbuf);
@@ -180,9 +287,9 @@ static void hostent_call(job *j, const void *addr, socklen_t alen, int af) {
     int herr = 0, r;
     j->hp = NULL;
     if (addr)
-      r = gethostbyaddr_r(addr, alen, af, &j->he, buf, size, &j->hp, &herr);
+      r = bs_gethostbyaddr_r(addr, alen, af, &j->he, buf, size, &j->hp, &herr);
     else
-      r = gethostbyname_r(j->str[0], &j->he, buf, size, &j->hp, &herr);
+      r = bs_gethostbyname_r(j->str[0], &j->he, buf, size, &j->hp, &herr);
     if (r == ERANGE && size < (1u << 20)) {
       size *= 2;
       continue;
@@ -280,7 +387,7 @@ static void exec_gethostbyaddr(job *j) {
 static void exec_getservbyname(job *j) {
   struct servent se, *sp = NULL;
   char buf[4096];
-  getservbyname_r(j->str[0], j->str[1], &se, buf, sizeof buf, &sp);
+  bs_getservbyname_r(j->str[0], j->str[1], &se, buf, sizeof buf, &sp);
   if (!sp) fail_message(j, "service/proto not found");
   else j->number = ntohs((uint16_t)sp->s_port);
 }
@@ -289,7 +396,7 @@ static void exec_getservbyport(job *j) {
   struct servent se, *sp = NULL;
   char buf[4096];
   /* "is": the port is num[0], the protocol the first string. */
-  getservbyport_r(htons((uint16_t)j->num[0]), j->str[0], &se, buf, sizeof buf, &sp);
+  bs_getservbyport_r(htons((uint16_t)j->num[0]), j->str[0], &se, buf, sizeof buf, &sp);
   if (!sp) {
     fail_message(j, "port/proto not found");
   } else {
@@ -301,7 +408,7 @@ static void exec_getservbyport(job *j) {
 static void exec_getprotobyname(job *j) {
   struct protoent pe, *pp = NULL;
   char buf[4096];
-  getprotobyname_r(j->str[0], &pe, buf, sizeof buf, &pp);
+  bs_getprotobyname_r(j->str[0], &pe, buf, sizeof buf, &pp);
   if (!pp) fail_message(j, "protocol not found");
   else j->number = pp->p_proto;
 }

@@ -2,7 +2,7 @@
  * The only importer of the compiled addon. `NativeBinding` is the typed face
  * of native/README.md's contract: results are numbers (`>= 0` or `-errno`).
  */
-import { createRequire } from 'node:module';
+import { loadAddon } from './addon-loader.js';
 
 /** `[family, ...fields]` as decoded by the addon, or null for no address. */
 export type RawAddress = [number, ...unknown[]] | null;
@@ -58,22 +58,9 @@ export interface NativeBinding {
  * reactor, resolver); each module narrows this with its own interface. */
 export type NativeExtension = Record<string, unknown>;
 
-const require = createRequire(import.meta.url);
-
 function load(): NativeBinding {
-  // BSD_SOCKET_NATIVE names one addon file to load instead (a sanitizer or
-  // cross build under test); nothing else is tried then.
-  const forced = process.env['BSD_SOCKET_NATIVE'];
-  const candidates = forced ? [forced] : ['../build/Release/bsd_socket.node', '../build/Debug/bsd_socket.node'];
-  let firstError: unknown;
-  for (const c of candidates) {
-    try {
-      return require(c) as NativeBinding;
-    } catch (e) {
-      firstError ??= e;
-    }
-  }
-  throw new Error(`bsd-socket: the native addon is not built (run npm install): ${String(firstError)}`);
+  // BSD_SOCKET_NATIVE, a source build, then the shipped prebuild (addon-loader.ts).
+  return loadAddon().binding as NativeBinding;
 }
 
 /** The addon's framed calls (native/README.md, "The call frame"): numbers

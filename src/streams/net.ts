@@ -5,7 +5,7 @@
  * receiver owns a duplicate of the descriptor (dup first, so a refusal leaves
  * the giver intact).
  */
-import net from 'node:net';
+import * as net from 'node:net';
 import { Socket } from '../socket.js';
 import { native } from '../native.js';
 import { errnoError } from '../errors.js';
