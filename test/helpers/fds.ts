@@ -29,13 +29,15 @@ export function leakedSince(baseline: Map<number, string>, kinds = ['socket:', '
 
 /**
  * Registers a final check that the file leaked no descriptor. Call once at the
- * top of a test file, before any socket is made.
+ * top of a test file, before any socket is made. `patienceMs` is how long
+ * worker threads and children get to finish closing (a worker's own event
+ * loop holds an epoll descriptor until it is torn down).
  */
-export function checkNoLeaks(kinds?: string[]): void {
+export function checkNoLeaks(kinds?: string[], patienceMs = 500): void {
   const baseline = openFds();
   after(async () => {
     // Give worker threads and child processes a moment to finish closing.
-    for (let i = 0; i < 20 && leakedSince(baseline, kinds).length > 0; i++) {
+    for (let i = 0; i < patienceMs / 25 && leakedSince(baseline, kinds).length > 0; i++) {
       await new Promise((r) => setTimeout(r, 25));
     }
     assert.deepEqual(leakedSince(baseline, kinds), [], 'descriptors leaked by this test file');
