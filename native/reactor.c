@@ -437,7 +437,10 @@ static void teardown_thread_mode(void *arg) {
   reactor *r = arg;
   r->tearing_down = true;
   bs_poller_destroy(r->poller); /* joins the thread, closes its epoll set */
-  for (uint32_t i = 0; i < r->nslots; i++) free(r->slots[i]);
+  for (uint32_t i = 0; i < r->nslots; i++) {
+    free(r->slots[i]);
+    r->slots[i] = NULL;
+  }
   if (!r->delivering) free_thread_mode(r);
 }
 

@@ -103,7 +103,11 @@ test('reactor: a detached queue is never written; a single report still arrives 
     assert.equal(r.arm(s1, 2), 0); // writable at once
     assert.equal(r.arm(s2, 2), 0);
     await new Promise((res) => setTimeout(res, 30));
-    assert.equal(calls.length, 0);
+    // libuv reports both in one loop turn. The poller thread (Bun, Deno) may
+    // catch s1 alone before s2 is armed: a single report, as arguments.
+    if (!THREAD) assert.equal(calls.length, 0);
+    assert.ok(calls.every((c) => c.length === 3 && c[0] === 1), 'only single reports reach dispatch');
+    calls.length = 0;
     // One report travels as arguments (count 1, slot, events): no queue involved.
     assert.equal(r.arm(s2, 0), 0);
     await new Promise((res) => setTimeout(res, 30));
