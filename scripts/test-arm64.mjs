@@ -11,10 +11,11 @@
 // whole run: files not reached in time are listed as not run, and the run
 // fails only on a failed test, not on the budget.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { onPath, root } from './gyp-target.mjs';
 import { nodeBinary } from './node-binaries.mjs';
+import { testFiles } from './test-files.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -62,21 +63,13 @@ const SKIP_TESTS = {
 const CI_FILES = ['address', 'async-messages', 'async', 'batch', 'constants', 'contract', 'create-connection', 'errors', 'unix']
   .map((f) => `${f}.test.js`);
 
-function find(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) find(full, out);
-    else if (name.endsWith('.test.js')) out.push(full);
-  }
-  return out;
-}
 const testRoot = path.join(root, '.build', 'test');
 if (!existsSync(testRoot)) {
   console.error('test:arm64: compile the tests first (npm test, or npm run build)');
   process.exit(2);
 }
 const ci = args.includes('--ci');
-const files = find(testRoot).sort().filter((f) => (!only || f.includes(only)) && (!ci || CI_FILES.includes(path.relative(testRoot, f))));
+const files = testFiles(testRoot).sort().filter((f) => (!only || f.includes(only)) && (!ci || CI_FILES.includes(path.relative(testRoot, f))));
 
 const version = spawnSync(qemu, ['-L', SYSROOT, node, '-p', '`${process.version} ${process.arch}`'], { encoding: 'utf8' }).stdout.trim();
 console.log(`test:arm64: Node ${version} under ${path.basename(qemu)}, addon ${path.relative(root, addon)}`);

@@ -12,9 +12,10 @@
 // The run fails if any other file fails. `node scripts/test-bun.mjs <substring>...`
 // runs only the matching files.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { testFiles } from './test-files.mjs';
 
 const BUN_VERSION = process.env.BSD_SOCKET_BUN_VERSION ?? '1.4.5';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -45,14 +46,6 @@ function locateBun() {
   return bin;
 }
 
-function find(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) find(full, out);
-    else if (name.endsWith('.test.js')) out.push(full);
-  }
-  return out;
-}
 
 process.chdir(root);
 const tsc = 'node_modules/typescript/bin/tsc';
@@ -67,7 +60,7 @@ const version = execFileSync(bun, ['--version'], { encoding: 'utf8' }).trim();
 console.log(`test:bun: Bun ${version} (${bun})`);
 
 const only = process.argv.slice(2);
-const files = find('.build/test').map((f) => path.relative('.build/test', f)).sort()
+const files = testFiles('.build/test').map((f) => path.relative('.build/test', f)).sort()
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const rows = [];
 for (const file of files) {

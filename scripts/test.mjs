@@ -2,8 +2,8 @@
 // test file under node:test. Each file runs in its own process. The files of
 // the Promise twins then run a second time over the thread poller.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { testFiles } from './test-files.mjs';
 
 const tsc = 'node_modules/typescript/bin/tsc';
 // BSD_SOCKET_TEST_COMPILED=1: the caller has compiled already (the sanitizer
@@ -14,17 +14,9 @@ if (process.env.BSD_SOCKET_TEST_COMPILED !== '1') {
   }
 }
 
-function find(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) find(full, out);
-    else if (name.endsWith('.test.js')) out.push(full);
-  }
-  return out;
-}
 
 const only = process.argv.slice(2);
-const files = find('.build/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = testFiles('.build/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 // BSD_SOCKET_TEST_TIMEOUT_MS: a longer bound for slower builds (the sanitizer run).
 const timeout = Number(process.env.BSD_SOCKET_TEST_TIMEOUT_MS) || 120000;
 const run = (list, env) => spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...list],
