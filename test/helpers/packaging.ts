@@ -76,11 +76,17 @@ export class Workspace {
     }
   }
 
-  /** The environment of a machine without a toolchain: PATH is only node, npm and sh. */
+  /**
+   * The environment of a machine without a toolchain: PATH is only node, npm and sh.
+   * Nothing of the sanitizer run carries over: the installed package loads its own
+   * plain build, and the tools a source build runs (make, cc) are not ours to check.
+   */
   bareEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: this.bin };
+    const dropped = ['BSD_SOCKET_NATIVE', 'BSD_SOCKET_BUILD_FROM_SOURCE', 'BSD_SOCKET_SANITIZE', 'LD_PRELOAD',
+      'ASAN_OPTIONS', 'UBSAN_OPTIONS'];
     for (const k of Object.keys(env)) {
-      if (k.startsWith('npm_') || k === 'BSD_SOCKET_NATIVE' || k === 'BSD_SOCKET_BUILD_FROM_SOURCE') delete env[k];
+      if (k.startsWith('npm_') || dropped.includes(k)) delete env[k];
     }
     return env;
   }
