@@ -11,11 +11,13 @@ import * as socket from 'bsd-socket';
 import * as select from 'bsd-socket/select';
 import * as selectors from 'bsd-socket/selectors';
 import { checkNoLeaks } from './helpers/fds.js';
+import { openLongLivedDescriptors } from './helpers/runtime.js';
 import { type Case, outcome, pythonOutcomes, assertSameOutcomes, decode } from './helpers/differential.js';
 import { python } from './helpers/python.js';
 import { closeAll } from './helpers/core.js';
 
 // epoll descriptors count too; a worker's event loop has one until it is torn down.
+await openLongLivedDescriptors();
 checkNoLeaks(['socket:', 'pipe:', 'anon_inode:[eventpoll]'], 5000);
 
 const selectCases: Case[] = [

@@ -14,9 +14,11 @@ import * as select from 'bsd-socket/select';
 import * as selectors from 'bsd-socket/selectors';
 import { AbortError } from 'bsd-socket/async';
 import { checkNoLeaks } from './helpers/fds.js';
+import { openLongLivedDescriptors } from './helpers/runtime.js';
 import { closeAll, since } from './helpers/core.js';
 
 // epoll descriptors count too; a worker's event loop has one until it is torn down.
+await openLongLivedDescriptors();
 checkNoLeaks(['socket:', 'pipe:', 'anon_inode:[eventpoll]'], 5000);
 
 const { EVENT_READ, EVENT_WRITE } = selectors;
@@ -286,12 +288,16 @@ test('PollSelector and EpollSelector scale past FD_SETSIZE; SelectSelector refus
 
 test('a selector collected while open leaks no epoll descriptor; one left open at exit neither', () => {
   const SEL = new URL('../../dist/selectors.js', import.meta.url).href;
+  const INDEX = new URL('../../dist/index.js', import.meta.url).href;
+  // A socket to register, not stdin: what a runtime gives a child as stdin may not be pollable.
   const code = `
     import * as selectors from ${JSON.stringify(SEL)};
+    import { socketpair } from ${JSON.stringify(INDEX)};
+    const [watched] = socketpair();
     import { readdirSync, readlinkSync } from 'node:fs';
     const count = () => readdirSync('/proc/self/fd').filter((n) => { try { return readlinkSync('/proc/self/fd/' + n).includes('eventpoll'); } catch { return false; } }).length;
     const before = count();
-    (() => { for (let i = 0; i < 30; i++) new selectors.DefaultSelector().register(0, selectors.EVENT_READ); })();
+    (() => { for (let i = 0; i < 30; i++) new selectors.DefaultSelector().register(watched, selectors.EVENT_READ); })();
     const during = count();
     for (let i = 0; i < 20 && count() > before; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
     console.log(JSON.stringify([before, during, count()]));
