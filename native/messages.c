@@ -1,5 +1,5 @@
 /* sendmsg/recvmsg with ancillary data, CMSG_* arithmetic, sendfile and the
- * Linux batches sendmmsg/recvmmsg.  Owned by the messages work (issue 5).
+ * Linux batches sendmmsg/recvmmsg.
  *
  * TypeScript validates every argument first (Python's messages); this file
  * re-checks each length and bound it is given.  Building control buffers,

@@ -9,7 +9,7 @@ import { type ReactorStats, reactorStats } from './async/reactor.js';
 export { create_connection, type CreateConnectionOptions } from './async/module-async.js';
 export { AbortError, type AsyncOptions } from './async/options.js';
 export type { SocketAsync } from './async/socket-async.js';
-// Name services on libuv's thread pool (issue 4): same arguments and results as the sync forms.
+// Name services on libuv's thread pool: same arguments and results as the sync forms.
 export {
   getaddrinfoAsync as getaddrinfo, getnameinfoAsync as getnameinfo, gethostbynameAsync as gethostbyname,
   gethostbyname_exAsync as gethostbyname_ex, gethostbyaddrAsync as gethostbyaddr, getfqdnAsync as getfqdn,

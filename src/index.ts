@@ -12,7 +12,7 @@ export {
 export { Socket, SocketType, socket, socketpair, fromfd, close } from './socket.js';
 export type { OptionBytes } from './socket.js';
 export { getdefaulttimeout, setdefaulttimeout } from './deadline.js';
-// Name services and network utilities (issue 4).
+// Name services and network utilities.
 export {
   getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getfqdn,
   getservbyname, getservbyport, getprotobyname, type AddrInfo, type HostEntry, type HostName, type ResolveOptions,
@@ -38,7 +38,7 @@ export * as ancillary from './ancillary.js';
 export type { Ucred, InPktinfo, In6Pktinfo, Timeval, Timespec, ExtendedErr, DecodedAncillary } from './ancillary.js';
 export type { SocketAsync } from './async/socket-async.js';
 import './families.js';
-// The other families (issue 6): netlink messages, CAN frames, AF_ALG
+// The other families: netlink messages, CAN frames, AF_ALG
 // operations (also `sock.sendmsg_afalg`); `_`-names are internal test hooks.
 export * as netlink from './netlink.js';
 export { build_can_frame, dissect_can_frame, build_canfd_frame, build_bcm_msg, type BcmHead } from './can.js';
