@@ -324,8 +324,18 @@ static void maybe_free(reactor *r) {
   if (!thread) napi_remove_async_cleanup_hook(h);
 }
 
+/* References are the addon's to delete: the environment only unlinks the
+ * ones left, and their memory leaks. Called once no JS will be called. */
+static void release_js(reactor *r) {
+  napi_delete_reference(r->env, r->dispatch);
+  napi_delete_reference(r->env, r->queue_ref);
+  napi_delete_reference(r->env, r->control_ref);
+  napi_async_destroy(r->env, r->actx);
+}
+
 /* Thread mode: the poller is gone and no watcher is left. */
 static void free_thread_mode(reactor *r) {
+  release_js(r);
   r->live = 0;
   maybe_free(r);
 }
@@ -448,12 +458,8 @@ static void teardown(napi_async_cleanup_hook_handle handle, void *arg) {
   reactor *r = arg;
   r->tearing_down = true;
   r->cleanup = handle;
-  /* No JS is called from here on. References are the addon's to delete: the
-   * environment only unlinks the ones left, and their memory leaks. */
-  napi_delete_reference(r->env, r->dispatch);
-  napi_delete_reference(r->env, r->queue_ref);
-  napi_delete_reference(r->env, r->control_ref);
-  napi_async_destroy(r->env, r->actx);
+  /* No JS is called from here on. */
+  release_js(r);
   for (uint32_t i = 0; i < r->nslots; i++) {
     if (r->slots[i] != NULL) close_watcher(r, r->slots[i]);
   }
